@@ -1,0 +1,1 @@
+export { parseShard, type Shard, selectShard } from './shard.js';

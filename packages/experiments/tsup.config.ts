@@ -1,0 +1,3 @@
+import { packageBuildConfig } from '../../tooling/tsup.config.ts';
+
+export default packageBuildConfig({ entry: ['src/index.ts', 'src/cli.ts'] });

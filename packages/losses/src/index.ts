@@ -1,0 +1,1 @@
+export { type DiceLossOptions, diceLoss } from './dice-loss.js';

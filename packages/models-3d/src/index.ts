@@ -1,0 +1,1 @@
+export { levelFilters } from './filters.js';

@@ -1,0 +1,1 @@
+export { countAnnotations } from './count-annotations.js';

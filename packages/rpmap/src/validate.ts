@@ -1,0 +1,36 @@
+/** Checks shared by every map builder: K ≥ 1 masks of one length, each strictly binary. */
+export function assertBinaryMasks(masks: readonly ArrayLike<number>[], what = 'masks'): number {
+  if (!Array.isArray(masks) || masks.length === 0) {
+    throw new RangeError(
+      `${what}: expected a non-empty list of binary annotations, got ${describe(masks)}`,
+    );
+  }
+  const first = masks[0]!;
+  const length = first.length;
+  for (let k = 0; k < masks.length; k++) {
+    const mask = masks[k]!;
+    if (mask == null || typeof mask.length !== 'number') {
+      throw new TypeError(
+        `${what}[${k}]: expected an array-like of 0/1 values, got ${describe(mask)}`,
+      );
+    }
+    if (mask.length !== length) {
+      throw new RangeError(
+        `${what}[${k}]: length ${mask.length} differs from ${what}[0] length ${length}; all annotations of one image must have the same size`,
+      );
+    }
+    for (let i = 0; i < length; i++) {
+      const v = mask[i]!;
+      if (v !== 0 && v !== 1) {
+        throw new RangeError(`${what}[${k}][${i}] = ${v}: annotations must be binary (0 or 1)`);
+      }
+    }
+  }
+  return length;
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return `an empty array`;
+  if (value === null) return 'null';
+  return typeof value;
+}
