@@ -1,3 +1,4 @@
 import { packageBuildConfig } from '../../tooling/tsup.config.ts';
 
-export default packageBuildConfig();
+// Two entries so that the core (typed arrays) never loads tfjs; `./tensor` does.
+export default packageBuildConfig({ entry: ['src/index.ts', 'src/tensor.ts'] });

@@ -29,6 +29,13 @@ export function assertBinaryMasks(masks: readonly ArrayLike<number>[], what = 'm
   return length;
 }
 
+/** The penalty marks voxels no annotator chose; a value ≥ 0 would reward them instead. */
+export function assertPenalty(fn: string, penalty: number): void {
+  if (typeof penalty !== 'number' || !Number.isFinite(penalty) || penalty >= 0) {
+    throw new RangeError(`${fn}: penalty must be a finite number < 0, got ${String(penalty)}`);
+  }
+}
+
 function describe(value: unknown): string {
   if (Array.isArray(value)) return `an empty array`;
   if (value === null) return 'null';
