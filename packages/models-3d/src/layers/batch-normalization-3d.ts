@@ -1,0 +1,142 @@
+import {
+  add,
+  type DataType,
+  moments,
+  mul,
+  reshape,
+  rsqrt,
+  type serialization,
+  sub,
+  type Tensor,
+  tidy,
+} from '@tensorflow/tfjs-core';
+import { initializers, type LayerVariable, layers, type Shape } from '@tensorflow/tfjs-layers';
+import {
+  type CallKwargs,
+  channelsOfRank5,
+  isTraining,
+  type LayerArgs,
+  singleInput,
+  singleShape,
+} from './layer-types.js';
+
+/** Options of {@link BatchNormalization3D}; defaults are Keras' `BatchNormalization` defaults. */
+export interface BatchNormalization3DArgs extends LayerArgs {
+  /** Weight of the old value in the moving averages, in [0, 1). Default 0.99. */
+  momentum?: number;
+  /** Added to the variance before the square root, > 0. Default 1e-3. */
+  epsilon?: number;
+}
+
+/**
+ * Batch normalisation over the channel (last) axis of rank-5 `[batch, D, H, W, C]` input,
+ * which tfjs-layers 4.22's `BatchNormalization` rejects.
+ *
+ * Training: `y = γ·(x − μ_B)/√(σ²_B + ε) + β` with the batch moments over batch and space,
+ * and `m ← momentum·m + (1 − momentum)·μ_B` (likewise the variance; biased batch variance).
+ * Inference: the moving mean and variance replace the batch moments. Weights are γ, β
+ * (trainable) and the moving mean and variance (non-trainable), so `countParams()` counts
+ * `4·C` like Keras.
+ */
+export class BatchNormalization3D extends layers.Layer {
+  static className = 'BatchNormalization3D';
+  readonly momentum: number;
+  readonly epsilon: number;
+  private gamma: LayerVariable | null = null;
+  private beta: LayerVariable | null = null;
+  private movingMean: LayerVariable | null = null;
+  private movingVariance: LayerVariable | null = null;
+
+  constructor(args: BatchNormalization3DArgs = {}) {
+    super(args);
+    this.momentum = args.momentum ?? 0.99;
+    this.epsilon = args.epsilon ?? 1e-3;
+    if (!(this.momentum >= 0 && this.momentum < 1)) {
+      throw new RangeError(
+        `BatchNormalization3D momentum must be in [0, 1), got ${String(args.momentum)}`,
+      );
+    }
+    if (!(this.epsilon > 0)) {
+      throw new RangeError(`BatchNormalization3D epsilon must be > 0, got ${String(args.epsilon)}`);
+    }
+    this.supportsMasking = true;
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const shape = singleShape(inputShape, BatchNormalization3D.className);
+    const channels = channelsOfRank5(shape, BatchNormalization3D.className);
+    const dtype: DataType = 'float32';
+    this.gamma = this.addWeight('gamma', [channels], dtype, initializers.ones(), undefined, true);
+    this.beta = this.addWeight('beta', [channels], dtype, initializers.zeros(), undefined, true);
+    this.movingMean = this.addWeight(
+      'moving_mean',
+      [channels],
+      dtype,
+      initializers.zeros(),
+      undefined,
+      false,
+    );
+    this.movingVariance = this.addWeight(
+      'moving_variance',
+      [channels],
+      dtype,
+      initializers.ones(),
+      undefined,
+      false,
+    );
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
+    return inputShape;
+  }
+
+  override call(inputs: Tensor | Tensor[], kwargs: CallKwargs): Tensor {
+    return tidy(() => {
+      const x = singleInput(inputs, BatchNormalization3D.className);
+      channelsOfRank5(x.shape, BatchNormalization3D.className);
+      const { gamma, beta, movingMean, movingVariance } = this.weightsOrThrow();
+      let mean: Tensor;
+      let variance: Tensor;
+      if (isTraining(kwargs)) {
+        const batch = moments(x, [0, 1, 2, 3]);
+        mean = batch.mean;
+        variance = batch.variance;
+        const keep = this.momentum;
+        movingMean.write(add(mul(movingMean.read(), keep), mul(mean, 1 - keep)));
+        movingVariance.write(add(mul(movingVariance.read(), keep), mul(variance, 1 - keep)));
+      } else {
+        mean = movingMean.read();
+        variance = movingVariance.read();
+      }
+      // Fold γ/√(σ²+ε) and β − μ·scale into one per-channel scale and shift: two passes over
+      // the volume instead of four.
+      const scale = mul(gamma.read(), rsqrt(add(variance, this.epsilon)));
+      const shift = sub(beta.read(), mul(mean, scale));
+      const channels = [1, 1, 1, 1, scale.shape[0] as number];
+      return add(mul(x, reshape(scale, channels)), reshape(shift, channels));
+    });
+  }
+
+  override getConfig(): serialization.ConfigDict {
+    return { ...super.getConfig(), momentum: this.momentum, epsilon: this.epsilon };
+  }
+
+  private weightsOrThrow() {
+    const { gamma, beta, movingMean, movingVariance } = this;
+    if (gamma == null || beta == null || movingMean == null || movingVariance == null) {
+      throw new Error('BatchNormalization3D was called before it was built');
+    }
+    return { gamma, beta, movingMean, movingVariance };
+  }
+}
+
+/**
+ * Creates a {@link BatchNormalization3D} layer.
+ *
+ * @example
+ * const y = batchNormalization3d().apply(input({ shape: [16, 16, 16, 4] }));
+ */
+export function batchNormalization3d(args?: BatchNormalization3DArgs): BatchNormalization3D {
+  return new BatchNormalization3D(args);
+}

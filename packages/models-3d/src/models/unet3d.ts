@@ -1,0 +1,21 @@
+import { type LayersModel, model } from '@tensorflow/tfjs-layers';
+import { type ModelOptions, PAPER_DEFAULTS, resolveModelOptions } from './options.js';
+import { buildUnetFamily } from './unet-family.js';
+
+/**
+ * 3D U-net as the paper's authors ran it: per level a convolution block (stride 2 below level
+ * 0) and a context module (block → SpatialDropout3D → block) whose output feeds the next level;
+ * a decoder of up-sample → block → concatenate → 3×3×3 block → 1×1×1 block; a 1×1×1 head.
+ *
+ * @example
+ * const net = unet3d({ inputShape: [16, 16, 16, 1], depth: 3 });
+ * net.outputs[0]?.shape; // [null, 16, 16, 16, 1]
+ */
+export function unet3d(options: ModelOptions = {}): LayersModel {
+  const resolved = resolveModelOptions('unet3d', options, PAPER_DEFAULTS, (o) => o.depth - 1);
+  const { input, output } = buildUnetFamily(resolved, {
+    residualLevels: false,
+    deepSupervision: false,
+  });
+  return model({ inputs: input, outputs: output, name: 'unet3d' });
+}

@@ -1,0 +1,61 @@
+import { type Tensor, tensor } from '@tensorflow/tfjs-core';
+
+/** A small seeded PRNG (mulberry32) so property tests are reproducible. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `n` uniform values in [lo, hi) from a seeded PRNG. */
+export function uniform(n: number, seed: number, lo = -1, hi = 1): number[] {
+  const next = prng(seed);
+  return Array.from({ length: n }, () => lo + (hi - lo) * next());
+}
+
+/** A float32 tensor of the given shape filled from {@link uniform}. */
+export function randomTensor(shape: number[], seed: number, lo = -1, hi = 1): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tensor(uniform(n, seed, lo, hi), shape, 'float32');
+}
+
+/** Largest violation of |a − b| ≤ abs + rel·|b| (≤ 0 means all within tolerance). */
+export function worstViolation(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  { abs = 0, rel = 0 }: { abs?: number; rel?: number },
+): number {
+  if (actual.length !== expected.length) {
+    throw new Error(`length mismatch: ${actual.length} vs ${expected.length}`);
+  }
+  let worst = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < actual.length; i++) {
+    const a = actual[i] as number;
+    const b = expected[i] as number;
+    worst = Math.max(worst, Math.abs(a - b) - (abs + rel * Math.abs(b)));
+  }
+  return worst;
+}
+
+/**
+ * Central finite differences of a scalar function of a flat parameter vector:
+ * (f(p + h·e_i) − f(p − h·e_i)) / 2h for each i.
+ */
+export function centralDifferences(
+  f: (values: number[]) => number,
+  values: number[],
+  h: number,
+): number[] {
+  return values.map((_, i) => {
+    const plus = [...values];
+    const minus = [...values];
+    plus[i] = (plus[i] as number) + h;
+    minus[i] = (minus[i] as number) - h;
+    return (f(plus) - f(minus)) / (2 * h);
+  });
+}
