@@ -1,0 +1,146 @@
+import type { ModelName } from '@rpdl/models-3d';
+import type { ExperimentId, LossName } from './grid.js';
+
+/** Names of the built-in settings. */
+export type ProfileName = 'paper' | 'quick' | 'smoke';
+/** Training-time augmentation: the authors' 216 mirrors × rotations, the 48 cube symmetries, none. */
+export type AugmentationName = 'reference' | 'cube' | 'identity';
+
+/** Hyperparameters of the training loop. */
+export interface TrainingSettings {
+  learningRate: number;
+  /** ReduceLROnPlateau: epochs without validation improvement before the LR is multiplied. */
+  plateauPatience: number;
+  plateauFactor: number;
+  /** Early stopping: epochs without validation improvement before training stops. */
+  earlyStoppingPatience: number;
+  maxEpochs: number;
+  validationFraction: number;
+  batchSize: number;
+  /** Myronenko18's batch (the paper: 16, GPU memory). */
+  myronenkoBatchSize: number;
+  /** Batches per epoch; null = one pass over every (row, transform) pair. */
+  stepsPerEpoch: number | null;
+  augmentation: AugmentationName;
+}
+
+/** Architecture settings shared by the models (Myronenko18 ignores dropout). */
+export interface ModelSettings {
+  baseFilters: number;
+  depth: number;
+  dropout: number;
+  /** Base filters of Myronenko18 (its paper uses 32). */
+  myronenkoBaseFilters: number;
+}
+
+/** A complete setting of the reproduction. */
+export interface Profile {
+  name: ProfileName;
+  description: string;
+  /** Phantom used when no `--data` directory is given. */
+  phantom: { size: number; seed: number };
+  model: ModelSettings;
+  training: TrainingSettings;
+  /** The grid `rpdl reproduce` runs when no selection flag is given. */
+  defaults: {
+    experiments: readonly ExperimentId[];
+    models: readonly ModelName[];
+    losses: readonly LossName[];
+    folds?: readonly number[];
+  };
+}
+
+const ALL_LOSSES: readonly LossName[] = ['wcel', 'dl', 'rpdl'];
+
+/** The paper's section V hyperparameters, for the real 64³ files and a GPU. */
+const paper: Profile = {
+  name: 'paper',
+  description: "the paper's hyperparameters (64³, Adam 1e-4, batch 64/16, up to 200 epochs)",
+  phantom: { size: 64, seed: 2020 },
+  model: { baseFilters: 4, depth: 5, dropout: 0.3, myronenkoBaseFilters: 32 },
+  training: {
+    learningRate: 1e-4,
+    plateauPatience: 10,
+    plateauFactor: 0.1,
+    earlyStoppingPatience: 20,
+    maxEpochs: 200,
+    validationFraction: 0.1,
+    batchSize: 64,
+    myronenkoBatchSize: 16,
+    stepsPerEpoch: null,
+    augmentation: 'reference',
+  },
+  defaults: {
+    experiments: [1, 2],
+    models: ['unet3d', 'vnet3d', 'isensee2017', 'myronenko2018'],
+    losses: ALL_LOSSES,
+  },
+};
+
+/**
+ * What a newcomer runs first: U-net × 3 losses × every fold of both experiments (48 runs) on a
+ * 16³ phantom, short enough for a 2-core CPU. A larger learning rate than the paper's compensates
+ * for the few hundred steps a run gets.
+ */
+const quick: Profile = {
+  name: 'quick',
+  description: 'U-net on a 16³ phantom, short training (minutes on a 2-core CPU)',
+  phantom: { size: 16, seed: 2020 },
+  model: { baseFilters: 4, depth: 3, dropout: 0.3, myronenkoBaseFilters: 8 },
+  training: {
+    learningRate: 3e-3,
+    plateauPatience: 3,
+    plateauFactor: 0.1,
+    earlyStoppingPatience: 5,
+    maxEpochs: 8,
+    validationFraction: 0.1,
+    batchSize: 8,
+    myronenkoBatchSize: 4,
+    stepsPerEpoch: 6,
+    augmentation: 'cube',
+  },
+  defaults: { experiments: [1, 2], models: ['unet3d'], losses: ALL_LOSSES },
+};
+
+/** For CI: one fold of each experiment, a tiny phantom, one epoch of two steps. */
+const smoke: Profile = {
+  name: 'smoke',
+  description: 'CI check: one fold, 8³ phantom, one epoch',
+  phantom: { size: 8, seed: 7 },
+  model: { baseFilters: 2, depth: 2, dropout: 0.3, myronenkoBaseFilters: 4 },
+  training: {
+    learningRate: 1e-3,
+    plateauPatience: 1,
+    plateauFactor: 0.1,
+    earlyStoppingPatience: 2,
+    maxEpochs: 1,
+    validationFraction: 0.1,
+    batchSize: 2,
+    myronenkoBatchSize: 2,
+    stepsPerEpoch: 2,
+    augmentation: 'identity',
+  },
+  defaults: { experiments: [1, 2], models: ['unet3d'], losses: ALL_LOSSES, folds: [0] },
+};
+
+/** The built-in profiles by name. */
+export const PROFILES: Readonly<Record<ProfileName, Profile>> = Object.freeze({
+  paper,
+  quick,
+  smoke,
+});
+
+/**
+ * The profile called `name`, or a clear error listing the valid names.
+ *
+ * @example
+ * getProfile('paper').training.learningRate; // 1e-4
+ */
+export function getProfile(name: string): Profile {
+  if (!Object.hasOwn(PROFILES, name)) {
+    throw new RangeError(
+      `unknown profile "${name}"; expected one of ${Object.keys(PROFILES).join(', ')}`,
+    );
+  }
+  return PROFILES[name as ProfileName];
+}

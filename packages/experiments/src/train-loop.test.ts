@@ -1,0 +1,117 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import '@tensorflow/tfjs-backend-cpu';
+import { mean, type Scalar, setBackend, square, sub, tensor } from '@tensorflow/tfjs-core';
+import { layers, sequential } from '@tensorflow/tfjs-layers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseLog } from './csv-log.js';
+import { installMathRandom, SeededRandom } from './rng.js';
+import { type BatchLoss, readModelWeights, type TrainingBatch, trainModel } from './train-loop.js';
+
+const mse: BatchLoss = (outputs, batch) => mean(square(sub(outputs[0]!, batch.y))) as Scalar;
+
+function tinyModel() {
+  const model = sequential();
+  model.add(
+    layers.conv3d({
+      inputShape: [4, 4, 4, 1],
+      filters: 2,
+      kernelSize: 3,
+      padding: 'same',
+      activation: 'relu',
+    }),
+  );
+  model.add(layers.dropout({ rate: 0.3 }));
+  model.add(layers.conv3d({ filters: 1, kernelSize: 1, activation: 'sigmoid' }));
+  return model;
+}
+
+/** Batches that depend only on the epoch, from a seeded generator. */
+function batchesFor(epoch: number, steps: number): TrainingBatch[] {
+  const rng = new SeededRandom(1000 + epoch);
+  return [...Array(steps)].map(() => {
+    const x = Float32Array.from({ length: 2 * 64 }, () => rng.next());
+    const y = x.map((v) => (v > 0.5 ? 1 : 0));
+    return { x: tensor(x, [2, 4, 4, 4, 1]), y: tensor(y, [2, 4, 4, 4, 1]) };
+  });
+}
+
+const settings = {
+  learningRate: 0.05,
+  plateauPatience: 1,
+  plateauFactor: 0.5,
+  earlyStoppingPatience: 10,
+  maxEpochs: 4,
+};
+
+async function run(
+  directory: string,
+  options: { resume?: boolean; stopAt?: [number, number] } = {},
+) {
+  const rng = new SeededRandom(42);
+  const restore = installMathRandom(rng);
+  const model = tinyModel();
+  try {
+    const result = await trainModel({
+      model,
+      loss: mse,
+      settings,
+      rng,
+      directory,
+      resume: options.resume ?? false,
+      trainBatches: (epoch) => batchesFor(epoch, 3),
+      batchesPerEpoch: 3,
+      validationBatches: () => batchesFor(99, 1),
+      onStep: (epoch, step) => {
+        if (options.stopAt && epoch === options.stopAt[0] && step === options.stopAt[1]) {
+          throw new Error('interrupted');
+        }
+      },
+    });
+    return { result, weights: readModelWeights(model) };
+  } finally {
+    restore();
+    model.dispose();
+  }
+}
+
+describe('trainModel', () => {
+  let root: string;
+  beforeAll(async () => {
+    await setBackend('cpu');
+    root = await mkdtemp(join(tmpdir(), 'rpdl-train-'));
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('keeps the tensor count constant from epoch to epoch', async () => {
+    const { result } = await run(join(root, 'leak'));
+    expect(result.tensorCounts).toHaveLength(4);
+    expect(new Set(result.tensorCounts).size).toBe(1);
+  });
+
+  it('resumes an interrupted run to exactly the uninterrupted weights and log', async () => {
+    const whole = await run(join(root, 'whole'));
+    const dir = join(root, 'interrupted');
+    await expect(run(dir, { stopAt: [3, 2] })).rejects.toThrow('interrupted');
+    const logAfterKill = parseLog(await readFile(join(dir, 'log.csv'), 'utf8'));
+    expect(logAfterKill.map((r) => r.epoch)).toEqual([1, 2]);
+    const resumed = await run(dir, { resume: true });
+    expect(resumed.result.resumedFrom).toBe(2);
+    const strip = (h: typeof whole.result.history) => h.map(({ time: _t, ...rest }) => rest);
+    expect(strip(resumed.result.history)).toEqual(strip(whole.result.history));
+    expect(resumed.weights).toEqual(whole.weights);
+  });
+
+  it('reduces the learning rate after a plateau and logs the rate used in each epoch', async () => {
+    const { result } = await run(join(root, 'lr'));
+    const lrs = result.history.map((r) => r.lr);
+    // Every rate is the initial one times a power of the factor, and never increases.
+    for (const [i, lr] of lrs.entries()) {
+      expect(Math.log2(settings.learningRate / lr) % 1).toBe(0);
+      if (i > 0) expect(lr).toBeLessThanOrEqual(lrs[i - 1]!);
+    }
+  });
+});
