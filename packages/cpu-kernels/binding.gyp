@@ -1,0 +1,26 @@
+{
+  "targets": [
+    {
+      "target_name": "rpdl_cpu_kernels",
+      "sources": ["native/dnnl_kernels.cc"],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fopenmp"],
+      "libraries": ["-ldnnl", "-fopenmp"],
+      "conditions": [
+        ["OS=='mac'", {
+          "include_dirs": ["/opt/homebrew/include", "/usr/local/include"],
+          "libraries": ["-L/opt/homebrew/lib", "-L/usr/local/lib"],
+          "xcode_settings": {
+            "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+            "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+            "MACOSX_DEPLOYMENT_TARGET": "11.0",
+            "OTHER_CPLUSPLUSFLAGS": ["-O3"]
+          }
+        }]
+      ]
+    }
+  ]
+}

@@ -1,0 +1,83 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The addon's functions. Tensors are passed as Float32Arrays in tfjs's layout (NDHWC activations,
+ * [kd, kh, kw, in, out] filters) and outputs are written into caller-allocated arrays. `params`
+ * packs 27 integers: three 5-long shapes, then strides, dilations, padding before and after
+ * (3 each, depth/height/width); see {@link convParams}.
+ */
+export interface NativeAddon {
+  conv3dForward(x: Float32Array, filter: Float32Array, y: Float32Array, params: Int32Array): void;
+  conv3dBackwardData(
+    dy: Float32Array,
+    filter: Float32Array,
+    dx: Float32Array,
+    params: Int32Array,
+  ): void;
+  conv3dBackwardFilter(
+    x: Float32Array,
+    dy: Float32Array,
+    dw: Float32Array,
+    params: Int32Array,
+  ): void;
+  maxPool3dForward(x: Float32Array, y: Float32Array, params: Int32Array): void;
+  maxPool3dBackward(dy: Float32Array, x: Float32Array, dx: Float32Array, params: Int32Array): void;
+  onednnVersion(): string;
+}
+
+/** Outcome of loading the addon: the addon, or one line saying why not and how to enable it. */
+export type AddonLoad =
+  | { addon: NativeAddon; reason?: undefined }
+  | { addon?: undefined; reason: string };
+
+const HOW_TO_ENABLE =
+  'install oneDNN (Debian/Ubuntu: apt-get install libdnnl-dev; macOS: brew install onednn) and a C++ compiler, then run: pnpm --filter @rpdl/cpu-kernels build:native';
+
+/** The addon file, relative to this module in both `src/` and `dist/`. */
+export function addonPath(): string {
+  return join(
+    dirname(fileURLToPath(import.meta.url)),
+    '..',
+    'build',
+    'Release',
+    'rpdl_cpu_kernels.node',
+  );
+}
+
+let cached: AddonLoad | undefined;
+
+/**
+ * Loads the native addon once; never throws. `RPDL_CPU_KERNELS_DISABLE=1` makes it report
+ * unavailable, which is how the stock kernels are kept on a machine that has the addon.
+ *
+ * @example
+ * const { addon, reason } = loadNativeAddon();
+ * if (!addon) console.warn(reason);
+ */
+export function loadNativeAddon(): AddonLoad {
+  if (cached) return cached;
+  cached = tryLoad();
+  return cached;
+}
+
+function tryLoad(): AddonLoad {
+  if (process.env.RPDL_CPU_KERNELS_DISABLE === '1') {
+    return { reason: 'native kernels disabled by RPDL_CPU_KERNELS_DISABLE=1' };
+  }
+  const path = addonPath();
+  if (!existsSync(path)) return { reason: `native addon not built; ${HOW_TO_ENABLE}` };
+  // libgomp reads its settings when the addon pulls it in. Idle OpenMP workers that spin keep a
+  // core busy while JavaScript runs the kernels that stay in tfjs, so make them sleep instead.
+  process.env.OMP_WAIT_POLICY ??= 'passive';
+  try {
+    const addon = createRequire(import.meta.url)(path) as NativeAddon;
+    addon.onednnVersion();
+    return { addon };
+  } catch (error) {
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    return { reason: `native addon failed to load (${message}); ${HOW_TO_ENABLE}` };
+  }
+}

@@ -1,0 +1,115 @@
+// Importing the cpu backend first guarantees its stock kernels are in the registry before they
+// are replaced, and that a later import of it cannot overwrite the native ones.
+import '@tensorflow/tfjs-backend-cpu';
+import {
+  getKernel,
+  type KernelConfig,
+  registerKernel,
+  unregisterKernel,
+} from '@tensorflow/tfjs-core';
+import {
+  conv3dBackpropFilterNative,
+  conv3dBackpropInputNative,
+  conv3dNative,
+} from './conv3d-kernels.js';
+import { type NativeKernelImpl, withFallback } from './kernel-support.js';
+import { maxPool3dGradNative, maxPool3dNative } from './max-pool3d-kernels.js';
+import { loadNativeAddon, type NativeAddon } from './native-binding.js';
+
+const BACKEND = 'cpu';
+
+/** Every kernel this package replaces, with the factory of its native implementation. */
+const NATIVE_KERNELS: ReadonlyArray<readonly [string, (addon: NativeAddon) => NativeKernelImpl]> = [
+  ['Conv3D', conv3dNative],
+  ['Conv3DBackpropInputV2', conv3dBackpropInputNative],
+  ['Conv3DBackpropFilterV2', conv3dBackpropFilterNative],
+  ['MaxPool3D', maxPool3dNative],
+  ['MaxPool3DGrad', maxPool3dGradNative],
+];
+
+/** Whether the native kernels can be (or are) used, and which. */
+export interface CpuKernelStatus {
+  /** The addon loaded: registering replaces `kernels`. */
+  available: boolean;
+  /** When unavailable: one line saying why and how to enable the native kernels. */
+  reason?: string;
+  /** Names of the cpu kernels that are (after registering) or would be replaced. */
+  kernels: string[];
+  /** oneDNN's version, when available. */
+  onednnVersion?: string;
+  /** Whether the native kernels are currently registered. */
+  registered: boolean;
+}
+
+const stockConfigs = new Map<string, KernelConfig>();
+
+/**
+ * Reports whether the native kernels are available, without registering anything.
+ *
+ * @example
+ * const status = nativeKernelStatus();
+ * if (!status.available) console.warn(status.reason);
+ */
+export function nativeKernelStatus(): CpuKernelStatus {
+  const { addon, reason } = loadNativeAddon();
+  if (!addon) return { available: false, reason, kernels: [], registered: false };
+  return {
+    available: true,
+    kernels: NATIVE_KERNELS.map(([name]) => name),
+    onednnVersion: addon.onednnVersion(),
+    registered: stockConfigs.size > 0,
+  };
+}
+
+/**
+ * Replaces the tfjs `cpu` backend's 3D convolution and pooling kernels with native oneDNN ones
+ * when the addon is available; otherwise changes nothing and says how to enable them. Calling it
+ * again is harmless.
+ *
+ * @example
+ * import '@tensorflow/tfjs-backend-cpu';
+ * import { registerCpuKernels } from '@rpdl/cpu-kernels';
+ * const { available, reason, kernels } = registerCpuKernels();
+ * console.log(available ? `native: ${kernels.join(', ')}` : reason);
+ */
+export function registerCpuKernels(): CpuKernelStatus {
+  const { addon } = loadNativeAddon();
+  if (addon && stockConfigs.size === 0) {
+    for (const [name, factory] of NATIVE_KERNELS) {
+      const stock = getKernel(name, BACKEND);
+      if (!stock) throw new Error(`the tfjs cpu backend has no '${name}' kernel to replace`);
+      stockConfigs.set(name, stock);
+      unregisterKernel(name, BACKEND);
+      registerKernel(withFallback(stock, factory(addon)));
+    }
+  }
+  return nativeKernelStatus();
+}
+
+/**
+ * Puts the stock tfjs kernels back (for side-by-side comparisons); returns the restored names.
+ *
+ * @example
+ * registerCpuKernels();
+ * unregisterCpuKernels(); // stock kernels again
+ */
+export function unregisterCpuKernels(): string[] {
+  const restored = [...stockConfigs.keys()];
+  for (const [name, stock] of stockConfigs) {
+    unregisterKernel(name, BACKEND);
+    registerKernel(stock);
+  }
+  stockConfigs.clear();
+  return restored;
+}
+
+/**
+ * The stock tfjs `cpu` kernel config for a kernel name, whether or not the native one is
+ * registered; `undefined` for a kernel the cpu backend does not have.
+ *
+ * @example
+ * const stockConv = stockKernel('Conv3D');
+ */
+export function stockKernel(name: string): KernelConfig | undefined {
+  return stockConfigs.get(name) ?? getKernel(name, BACKEND);
+}
