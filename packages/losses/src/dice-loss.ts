@@ -1,30 +1,39 @@
-import { add, div, mul, type Scalar, sub, sum, type Tensor, tidy } from '@tensorflow/tfjs-core';
+import { add, mul, type Scalar, type Tensor, tidy } from '@tensorflow/tfjs-core';
+import { smoothedRatioLoss } from './dice-ratio.js';
+import { assertGrouping, type GroupingOptions, groupSum, reductionAxes } from './grouping.js';
+import { assertSameShape, assertSmooth } from './validate.js';
 
-export interface DiceLossOptions {
-  /** Added to numerator and denominator (paper Eq. 2's ε); the authors' code used 1. */
+export interface DiceLossOptions extends GroupingOptions {
+  /** Added to numerator and denominator (paper Eq. 2's ε). Default 1, the authors' code. */
   smooth?: number;
 }
 
 /**
- * Dice loss, paper Eq. 2: `1 − (2·Σ y·P + s) / (Σ y + Σ P + s)`, sums over the whole batch.
+ * Dice loss, paper Eq. 2: `1 − (2·Σ y·P + s) / (Σ y + Σ P + s)`, sums over the whole batch
+ * (or per sample / per channel, see {@link GroupingOptions}).
+ *
+ * @param yTrue binary ground truth, rank 2–5.
+ * @param yPred predicted probabilities (sigmoid output), same shape.
+ * @throws RangeError on unequal shapes, a rank outside 2–5, NaN/±Infinity in an input, a
+ *   negative smooth, or smooth 0 with an empty target and prediction.
  *
  * @example
- * const loss = diceLoss(tf.tensor2d([[1, 0]]), tf.tensor2d([[0.9, 0.2]]));
+ * import * as tf from '@tensorflow/tfjs-core';
+ * const loss = diceLoss(tf.tensor2d([[1, 0, 1]]), tf.tensor2d([[0.5, 0.5, 1]]));
+ * loss.print(); // 0.2 = 1 − (2·1.5 + 1) / (2 + 2 + 1)
  */
 export function diceLoss(yTrue: Tensor, yPred: Tensor, options: DiceLossOptions = {}): Scalar {
+  const fn = 'diceLoss';
   const smooth = options.smooth ?? 1;
-  if (!Number.isFinite(smooth) || smooth < 0) {
-    throw new RangeError(`diceLoss: smooth must be a finite number ≥ 0, got ${smooth}`);
-  }
-  if (yTrue.shape.join(',') !== yPred.shape.join(',')) {
-    throw new RangeError(
-      `diceLoss: yTrue shape [${yTrue.shape}] and yPred shape [${yPred.shape}] must be equal`,
-    );
-  }
+  assertSmooth(fn, smooth);
+  assertGrouping(fn, options);
+  const inputs = { yTrue, yPred };
+  assertSameShape(fn, inputs);
   return tidy(() => {
     // Functional ops only: chained tensor methods need a side-effect import this package must not force.
-    const overlap = sum(mul(yTrue, yPred));
-    const total = add(sum(yTrue), sum(yPred));
-    return sub(1, div(add(mul(overlap, 2), smooth), add(total, smooth))) as Scalar;
+    const axes = reductionAxes(yTrue.rank, options);
+    const overlap = groupSum(mul(yTrue, yPred), axes);
+    const total = add(groupSum(yTrue, axes), groupSum(yPred, axes));
+    return smoothedRatioLoss(fn, overlap, total, smooth, inputs);
   });
 }

@@ -1,0 +1,57 @@
+import {
+  add,
+  cast,
+  greater,
+  mul,
+  type Scalar,
+  sum,
+  type Tensor,
+  tidy,
+} from '@tensorflow/tfjs-core';
+import { ratioMetric } from './dice-ratio.js';
+import { assertGrouping, type GroupingOptions, groupSum, reductionAxes } from './grouping.js';
+import { assertSameShape } from './validate.js';
+
+export interface ThresholdOptions extends GroupingOptions {
+  /** P is binarised as P′ = 1 where P > threshold, else 0. Default 0.5 (the paper). */
+  threshold?: number;
+}
+
+/**
+ * Dice coefficient, paper Eq. 5: `2·Σ y·P′ / (Σ y + Σ P′)` with P′ the thresholded prediction.
+ * An empty target with an empty prediction scores 1.
+ *
+ * @throws RangeError on unequal shapes, a rank outside 2–5, NaN/±Infinity in an input or a
+ *   non-finite threshold.
+ *
+ * @example
+ * import * as tf from '@tensorflow/tfjs-core';
+ * diceCoefficient(tf.tensor2d([[1, 1, 0]]), tf.tensor2d([[0.9, 0.2, 0.7]])); // 2·1 / (2 + 2) = 0.5
+ */
+export function diceCoefficient(
+  yTrue: Tensor,
+  yPred: Tensor,
+  options: ThresholdOptions = {},
+): Scalar {
+  const fn = 'diceCoefficient';
+  const threshold = assertThreshold(fn, options);
+  const inputs = { yTrue, yPred };
+  assertSameShape(fn, inputs);
+  return tidy(() => {
+    const axes = reductionAxes(yTrue.rank, options);
+    const binary = cast(greater(yPred, threshold), 'float32');
+    const overlap = groupSum(mul(yTrue, binary), axes);
+    const total = add(groupSum(yTrue, axes), groupSum(binary, axes));
+    // Thresholding turns NaN into 0, so the prediction is probed before it (x·0 is NaN for NaN/±∞).
+    return ratioMetric(fn, overlap, total, [sum(mul(yPred, 0))], inputs);
+  });
+}
+
+export function assertThreshold(fn: string, options: ThresholdOptions): number {
+  assertGrouping(fn, options);
+  const threshold = options.threshold ?? 0.5;
+  if (typeof threshold !== 'number' || !Number.isFinite(threshold)) {
+    throw new RangeError(`${fn}: threshold must be a finite number, got ${String(threshold)}`);
+  }
+  return threshold;
+}

@@ -1,0 +1,50 @@
+import { abs, add, mul, type Scalar, type Tensor, tidy } from '@tensorflow/tfjs-core';
+import { smoothedRatioLoss } from './dice-ratio.js';
+import { assertGrouping, type GroupingOptions, groupSum, reductionAxes } from './grouping.js';
+import { assertSameShape, assertSmooth } from './validate.js';
+
+export interface ReferenceRewardPenaltyDiceLossOptions extends GroupingOptions {
+  /** Added to numerator and denominator. Default 1, the authors' code. */
+  smooth?: number;
+}
+
+/**
+ * The reward-penalty Dice loss as the authors' published code computes it:
+ * `1 − (2·Σ T·P + s) / (Σ |T| + Σ P + s)`, where T is the target built by `referenceTarget`
+ * in `@rpdl/rpmap` (one annotation × annotation counts, penalty where nobody marked, 0 where
+ * only this annotator marked, all ÷ divisor).
+ *
+ * This is not Eq. 3: the target and the map are one tensor, so penalised voxels lower the
+ * numerator directly (T < 0 there) instead of only raising the denominator through |M|; P is
+ * not weighted by |M| in the denominator; and voxels marked by this annotator alone, or only by
+ * others, weigh 0. Gradients come from tfjs autodiff.
+ *
+ * @param target T from `referenceTarget`, rank 2–5.
+ * @param yPred predicted probabilities, same shape.
+ * @throws RangeError on unequal shapes, a rank outside 2–5, NaN/±Infinity in an input, a
+ *   negative smooth, or smooth 0 with a zero denominator.
+ *
+ * @example
+ * import * as tf from '@tensorflow/tfjs-core';
+ * const target = tf.tensor2d([[1, 3 / 7, 0, -1]]); // referenceTarget(..., { penalty: -7, divisor: 7 })
+ * const p = tf.tensor2d([[0.9, 0.6, 0.4, 0.1]]);
+ * referenceRewardPenaltyDiceLoss(target, p); // 1 − (2·(0.9 + 0.6·3/7 − 0.1) + 1) / (17/7 + 2 + 1)
+ */
+export function referenceRewardPenaltyDiceLoss(
+  target: Tensor,
+  yPred: Tensor,
+  options: ReferenceRewardPenaltyDiceLossOptions = {},
+): Scalar {
+  const fn = 'referenceRewardPenaltyDiceLoss';
+  const smooth = options.smooth ?? 1;
+  assertSmooth(fn, smooth);
+  assertGrouping(fn, options);
+  const inputs = { target, yPred };
+  assertSameShape(fn, inputs);
+  return tidy(() => {
+    const axes = reductionAxes(target.rank, options);
+    const overlap = groupSum(mul(target, yPred), axes);
+    const total = add(groupSum(abs(target), axes), groupSum(yPred, axes));
+    return smoothedRatioLoss(fn, overlap, total, smooth, inputs);
+  });
+}
