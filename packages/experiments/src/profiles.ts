@@ -31,6 +31,10 @@ export interface ModelSettings {
   dropout: number;
   /** Base filters of Myronenko18 (its paper uses 32). */
   myronenkoBaseFilters: number;
+  /** Encoder levels of Myronenko18 (its paper: 4); the volume must divide by 2^levels. */
+  myronenkoDepth: number;
+  /** VAE latent size of Myronenko18 (its paper: 128). */
+  myronenkoLatentDim: number;
 }
 
 /** A complete setting of the reproduction. */
@@ -57,7 +61,14 @@ const paper: Profile = {
   name: 'paper',
   description: "the paper's hyperparameters (64³, Adam 1e-4, batch 64/16, up to 200 epochs)",
   phantom: { size: 64, seed: 2020 },
-  model: { baseFilters: 4, depth: 5, dropout: 0.3, myronenkoBaseFilters: 32 },
+  model: {
+    baseFilters: 4,
+    depth: 5,
+    dropout: 0.3,
+    myronenkoBaseFilters: 32,
+    myronenkoDepth: 4,
+    myronenkoLatentDim: 128,
+  },
   training: {
     learningRate: 1e-4,
     plateauPatience: 10,
@@ -86,7 +97,14 @@ const quick: Profile = {
   name: 'quick',
   description: 'U-net on a 16³ phantom, short training (minutes on a 2-core CPU)',
   phantom: { size: 16, seed: 2020 },
-  model: { baseFilters: 4, depth: 3, dropout: 0.3, myronenkoBaseFilters: 8 },
+  model: {
+    baseFilters: 4,
+    depth: 3,
+    dropout: 0.3,
+    myronenkoBaseFilters: 8,
+    myronenkoDepth: 3,
+    myronenkoLatentDim: 16,
+  },
   training: {
     learningRate: 3e-3,
     plateauPatience: 3,
@@ -107,7 +125,14 @@ const smoke: Profile = {
   name: 'smoke',
   description: 'CI check: one fold, 8³ phantom, one epoch',
   phantom: { size: 8, seed: 7 },
-  model: { baseFilters: 2, depth: 2, dropout: 0.3, myronenkoBaseFilters: 4 },
+  model: {
+    baseFilters: 2,
+    depth: 2,
+    dropout: 0.3,
+    myronenkoBaseFilters: 4,
+    myronenkoDepth: 2,
+    myronenkoLatentDim: 4,
+  },
   training: {
     learningRate: 1e-3,
     plateauPatience: 1,
