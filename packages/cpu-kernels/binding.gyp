@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "rpdl_cpu_kernels",
-      "sources": ["native/dnnl_kernels.cc"],
+      "sources": ["native/dnnl_kernels.cc", "native/elementwise.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions"],

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "dnnl.hpp"
+#include "elementwise.h"
 
 using dnnl::algorithm;
 using dnnl::memory;
@@ -359,6 +360,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("maxPool3dForward", Napi::Function::New(env, Guarded<MaxPool3dForward>));
   exports.Set("maxPool3dBackward", Napi::Function::New(env, Guarded<MaxPool3dBackward>));
   exports.Set("onednnVersion", Napi::Function::New(env, Version));
+  RegisterElementwise(env, exports);
   return exports;
 }
 

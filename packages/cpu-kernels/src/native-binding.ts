@@ -26,7 +26,55 @@ export interface NativeAddon {
   maxPool3dForward(x: Float32Array, y: Float32Array, params: Int32Array): void;
   maxPool3dBackward(dy: Float32Array, x: Float32Array, dx: Float32Array, params: Int32Array): void;
   onednnVersion(): string;
+  /** `op`: see {@link BinaryOp}; modes: see {@link OperandMode}; `out` is a Uint8Array for comparisons. */
+  binary(
+    op: number,
+    a: Float32Array,
+    aMode: number,
+    b: Float32Array,
+    bMode: number,
+    out: Float32Array | Uint8Array,
+  ): void;
+  /** `x` viewed as [outer, mid, inner]: out[o, i] = scale · Σ_m x[o, m, i] (double accumulation). */
+  reduceSum(
+    x: Float32Array,
+    out: Float32Array,
+    outer: number,
+    mid: number,
+    inner: number,
+    scale: number,
+  ): void;
+  /** For each row r: copy `bytes` from src[r·srcRow + srcOffset] to dst[r·dstRow + dstOffset] (all in bytes). */
+  copyRows(
+    src: ArrayBufferView,
+    dst: ArrayBufferView,
+    rows: number,
+    srcRowBytes: number,
+    srcOffsetBytes: number,
+    dstRowBytes: number,
+    dstOffsetBytes: number,
+    bytes: number,
+  ): void;
+  leakyRelu(x: Float32Array, out: Float32Array, alpha: number): void;
+  select(condition: Uint8Array, t: Float32Array, e: Float32Array, out: Float32Array): void;
+  /** OpenMP threads the kernels run on. */
+  threads(): number;
 }
+
+/** Operation codes of {@link NativeAddon.binary}. */
+export const BinaryOp = {
+  Add: 0,
+  Sub: 1,
+  Mul: 2,
+  Div: 3,
+  SquaredDifference: 4,
+  Greater: 5,
+  Maximum: 6,
+  Minimum: 7,
+} as const;
+
+/** How a binary operand maps onto the output: same index, a repeated trailing block, or one value. */
+export const OperandMode = { Full: 0, Trailing: 1, Scalar: 2 } as const;
 
 /** Outcome of loading the addon: the addon, or one line saying why not and how to enable it. */
 export type AddonLoad =

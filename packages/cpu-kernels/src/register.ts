@@ -12,6 +12,15 @@ import {
   conv3dBackpropInputNative,
   conv3dNative,
 } from './conv3d-kernels.js';
+import {
+  BINARY_KERNELS,
+  binaryNative,
+  concatNative,
+  leakyReluNative,
+  reduceNative,
+  selectNative,
+  splitNative,
+} from './elementwise-kernels.js';
 import { type NativeKernelImpl, withFallback } from './kernel-support.js';
 import { maxPool3dGradNative, maxPool3dNative } from './max-pool3d-kernels.js';
 import { loadNativeAddon, type NativeAddon } from './native-binding.js';
@@ -25,6 +34,15 @@ const NATIVE_KERNELS: ReadonlyArray<readonly [string, (addon: NativeAddon) => Na
   ['Conv3DBackpropFilterV2', conv3dBackpropFilterNative],
   ['MaxPool3D', maxPool3dNative],
   ['MaxPool3DGrad', maxPool3dGradNative],
+  ...BINARY_KERNELS.map(
+    ([name, op, dtype]) => [name, (addon: NativeAddon) => binaryNative(addon, op, dtype)] as const,
+  ),
+  ['Sum', (addon) => reduceNative(addon, false)],
+  ['Mean', (addon) => reduceNative(addon, true)],
+  ['Concat', concatNative],
+  ['SplitV', splitNative],
+  ['LeakyRelu', leakyReluNative],
+  ['Select', selectNative],
 ];
 
 /** Whether the native kernels can be (or are) used, and which. */
@@ -62,7 +80,9 @@ export function nativeKernelStatus(): CpuKernelStatus {
 }
 
 /**
- * Replaces the tfjs `cpu` backend's 3D convolution and pooling kernels with native oneDNN ones
+ * Replaces the tfjs `cpu` backend's 3D convolution and pooling kernels with native oneDNN ones,
+ * and its float32 arithmetic, reduction, concat/split, LeakyReLU and select kernels with
+ * multi-threaded native loops,
  * when the addon is available; otherwise changes nothing and says how to enable them. Calling it
  * again is harmless.
  *

@@ -34,17 +34,24 @@ export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): numbe
   return scale === 0 ? diff : diff / scale;
 }
 
-/** Runs one kernel by name through the engine, stock first then native; returns both outputs. */
+/**
+ * Runs one kernel by name through the engine, stock first then native; returns both outputs.
+ * `Concat` takes its inputs as an array, as tfjs's own op passes them.
+ */
 export function stockAndNative(
   kernel: string,
-  inputs: Record<string, Tensor>,
+  inputs: Record<string, Tensor> | Tensor[],
   attrs: NamedAttrMap,
 ): { stock: Float32Array; native: Float32Array; shape: number[] } {
+  // Multi-output kernels (SplitV) come back as their outputs' values laid end to end.
   const run = () => {
-    const out = engine().runKernel(kernel, inputs, attrs) as Tensor;
-    const values = out.dataSync() as Float32Array;
-    const shape = out.shape;
-    out.dispose();
+    const result = engine().runKernel(kernel, inputs as unknown as Record<string, Tensor>, attrs) as
+      | Tensor
+      | Tensor[];
+    const outputs = Array.isArray(result) ? result : [result];
+    const values = Float32Array.from(outputs.flatMap((t) => [...t.dataSync()]));
+    const shape = outputs.flatMap((t) => t.shape);
+    for (const t of outputs) t.dispose();
     return { values, shape };
   };
   unregisterCpuKernels();
