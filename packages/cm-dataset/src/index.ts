@@ -1,4 +1,30 @@
 export {
+  type Augmentation,
+  type AxisPermutation,
+  type AxisTransform,
+  applyTransform,
+  compose,
+  cubeSymmetries,
+  identityAugmentation,
+  mirror,
+  quarterTurn,
+  referenceAugmentation,
+  transformedShape,
+  transformKey,
+} from './augmentation.js';
+export {
+  type CmDataset,
+  CmDatasetError,
+  cmDatasetFromArrays,
+  type LoadCmDatasetOptions,
+  loadCmDataset,
+  MAX_LABEL,
+  validateCmDataset,
+  type WriteCmDatasetOptions,
+  writeCmDataset,
+} from './dataset.js';
+export { type NormalizeOptions, normalizeInput } from './normalize.js';
+export {
   type NpyArray,
   type NpyDataTypes,
   type NpyDtype,
@@ -8,9 +34,18 @@ export {
 } from './npy.js';
 export { loadNpy, saveNpy } from './npy-file.js';
 export {
+  generatePhantom,
+  PHANTOM_LABELS,
+  type PhantomOptions,
+  type PhantomSize,
+  type SurgeonStyle,
+} from './phantom.js';
+export {
   CM_LAYOUT,
   type DatasetLayout,
   leaveOneBoneOut,
   leaveOneSurgeonOut,
   type Split,
 } from './splits.js';
+export { type DatasetStatistics, datasetStatistics } from './statistics.js';
+export { type ValidationSplit, validationSplit } from './validation-split.js';
