@@ -1,5 +1,6 @@
 import { diceLoss, rewardPenaltyDiceLoss, weightedCrossEntropy } from '@rpdl/losses';
 import { myronenko2018Loss } from '@rpdl/models-3d';
+import type { Scalar } from '@tensorflow/tfjs-core';
 import type { LossName } from './grid.js';
 import type { BatchLoss } from './train-loop.js';
 
@@ -21,7 +22,7 @@ export function batchLossFor(
   return (outputs, batch) => {
     const segmentation = outputs[0];
     if (!segmentation) throw new Error('the model produced no output');
-    let segmentationLoss;
+    let segmentationLoss: Scalar;
     switch (loss) {
       case 'wcel':
         segmentationLoss = weightedCrossEntropy(batch.y, segmentation, { weight: options.weight! });

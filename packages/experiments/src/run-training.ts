@@ -182,7 +182,6 @@ export async function executeRun(run: RunSpec, env: RunEnvironment): Promise<Run
   let model: LayersModel | undefined;
   try {
     model = buildFromConfig(modelConfig);
-    const started = performance.now();
     const firstEpoch = trainingBatches({
       dataset,
       rows: train,
