@@ -1,0 +1,97 @@
+/**
+ * Loss + gradient time on the tfjs cpu backend for a 16 × 64³ × 1 batch, every loss side by
+ * side in one run (cases interleaved round by round, so drift on a shared machine hits all alike).
+ *
+ *   pnpm --filter @rpdl/losses bench            # defaults: 7 timed rounds after 1 warm-up
+ *   pnpm --filter @rpdl/losses bench -- 3       # rounds as the first argument
+ */
+import '@tensorflow/tfjs-backend-cpu';
+// tfjs-core alone registers no op gradients; tfjs-layers (as in any training setup) does.
+import '@tensorflow/tfjs-layers';
+import { cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import {
+  cast,
+  dispose,
+  fill,
+  floor,
+  greater,
+  logicalOr,
+  mul,
+  randomUniform,
+  type Scalar,
+  setBackend,
+  type Tensor,
+  tidy,
+  valueAndGrad,
+  version_core,
+  where,
+} from '@tensorflow/tfjs-core';
+import {
+  diceLoss,
+  referenceRewardPenaltyDiceLoss,
+  rewardPenaltyDiceLoss,
+  weightedCrossEntropy,
+} from '../src/index.js';
+
+const SHAPE = [16, 64, 64, 64, 1];
+const roundsArg = process.argv.slice(2).find((a) => /^\d+$/.test(a));
+const rounds = roundsArg === undefined ? 7 : Number(roundsArg);
+
+await setBackend('cpu');
+
+// ~4 % foreground like the CM data; the map takes 7-annotator values k/7 inside, −1 outside.
+const y = tidy(() => cast(greater(randomUniform(SHAPE, 0, 1, 'float32', 1), 0.96), 'float32'));
+const m = tidy(() => {
+  const reward = mul(floor(randomUniform(SHAPE, 1, 8, 'float32', 2)), 1 / 7);
+  const marked = logicalOr(greater(y, 0), greater(randomUniform(SHAPE, 0, 1, 'float32', 3), 0.9));
+  return where(marked, reward, fill(SHAPE, -1));
+});
+// authors'-code-like target: the map where this annotation is marked, 0 where others marked
+const target = tidy(() => where(greater(y, 0), m, where(greater(m, 0), fill(SHAPE, 0), m)));
+const p = randomUniform(SHAPE, 0, 1, 'float32', 4);
+
+const cases: [string, (q: Tensor) => Scalar][] = [
+  ['diceLoss (autodiff)', (q) => diceLoss(y, q)],
+  ['rewardPenaltyDiceLoss (analytic)', (q) => rewardPenaltyDiceLoss(y, q, m)],
+  [
+    'rewardPenaltyDiceLoss (autodiff)',
+    (q) => rewardPenaltyDiceLoss(y, q, m, { gradient: 'autodiff' }),
+  ],
+  ['referenceRewardPenaltyDiceLoss', (q) => referenceRewardPenaltyDiceLoss(target, q)],
+  ['weightedCrossEntropy', (q) => weightedCrossEntropy(y, q, { weight: 24 })],
+];
+
+const times = cases.map(() => [] as number[]);
+for (let round = 0; round <= rounds; round++) {
+  cases.forEach(([, loss], c) => {
+    const start = performance.now();
+    const { value, grad } = valueAndGrad(loss)(p);
+    // the cpu backend computes eagerly; reading both results makes that explicit
+    value.dataSync();
+    grad.dataSync();
+    const elapsed = performance.now() - start;
+    dispose([value, grad]);
+    if (round > 0) times[c]!.push(elapsed);
+  });
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const base = median(times[0]!);
+console.log(
+  `loss + gradient, batch [${SHAPE}] (${SHAPE.reduce((a, b) => a * b, 1)} voxels), tfjs-core ${version_core} cpu backend, ` +
+    `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${rounds} rounds`,
+);
+console.log('');
+console.log('| loss | median ms | min ms | × diceLoss |');
+console.log('|---|---:|---:|---:|');
+cases.forEach(([name], c) => {
+  const med = median(times[c]!);
+  console.log(
+    `| ${name} | ${med.toFixed(0)} | ${Math.min(...times[c]!).toFixed(0)} | ${(med / base).toFixed(2)} |`,
+  );
+});
+dispose([y, m, target, p]);
