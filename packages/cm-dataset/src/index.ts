@@ -13,6 +13,13 @@ export {
   transformKey,
 } from './augmentation.js';
 export {
+  type Batch,
+  type BatchStream,
+  type BatchStreamOptions,
+  createBatchStream,
+  type MapKind,
+} from './batch-stream.js';
+export {
   type CmDataset,
   CmDatasetError,
   cmDatasetFromArrays,
