@@ -1,16 +1,16 @@
 import {
   add,
+  batchNorm,
   type DataType,
-  moments,
   mul,
   reshape,
-  rsqrt,
   type serialization,
-  sub,
   type Tensor,
+  type Tensor4D,
   tidy,
 } from '@tensorflow/tfjs-core';
 import { initializers, type LayerVariable, layers, type Shape } from '@tensorflow/tfjs-layers';
+import { channelMoments } from './channel-moments.js';
 import {
   type CallKwargs,
   channelsOfRank5,
@@ -96,12 +96,13 @@ export class BatchNormalization3D extends layers.Layer {
       const x = singleInput(inputs, BatchNormalization3D.className);
       channelsOfRank5(x.shape, BatchNormalization3D.className);
       const { gamma, beta, movingMean, movingVariance } = this.weightsOrThrow();
+      const channels = x.shape[4] as number;
       let mean: Tensor;
       let variance: Tensor;
       if (isTraining(kwargs)) {
-        const batch = moments(x, [0, 1, 2, 3]);
-        mean = batch.mean;
-        variance = batch.variance;
+        const batch = channelMoments(reshape(x, [1, -1, channels]));
+        mean = reshape(batch.mean, [channels]);
+        variance = reshape(batch.variance, [channels]);
         const keep = this.momentum;
         movingMean.write(add(mul(movingMean.read(), keep), mul(mean, 1 - keep)));
         movingVariance.write(add(mul(movingVariance.read(), keep), mul(variance, 1 - keep)));
@@ -109,12 +110,12 @@ export class BatchNormalization3D extends layers.Layer {
         mean = movingMean.read();
         variance = movingVariance.read();
       }
-      // Fold γ/√(σ²+ε) and β − μ·scale into one per-channel scale and shift: two passes over
-      // the volume instead of four.
-      const scale = mul(gamma.read(), rsqrt(add(variance, this.epsilon)));
-      const shift = sub(beta.read(), mul(mean, scale));
-      const channels = [1, 1, 1, 1, scale.shape[0] as number];
-      return add(mul(x, reshape(scale, channels)), reshape(shift, channels));
+      // tf.batchNorm's kernel is one tight pass over the volume; its gradient is implemented
+      // up to rank 4, hence the merge of the batch and depth axes.
+      const [b, d, h, w] = x.shape as [number, number, number, number, number];
+      const flat = reshape(x, [b * d, h, w, channels]) as Tensor4D;
+      const y = batchNorm(flat, mean, variance, beta.read(), gamma.read(), this.epsilon);
+      return reshape(y, x.shape);
     });
   }
 

@@ -1,17 +1,23 @@
 import {
   add,
+  batchNorm,
+  concat,
   type DataType,
-  div,
-  moments,
-  mul,
+  maximum,
+  mean,
   reshape,
   type serialization,
-  sqrt,
+  split,
+  square,
   sub,
   type Tensor,
+  type Tensor4D,
   tidy,
+  tile,
+  unstack,
 } from '@tensorflow/tfjs-core';
 import { initializers, type LayerVariable, layers, type Shape } from '@tensorflow/tfjs-layers';
+import { channelMoments } from './channel-moments.js';
 import { type LayerArgs, singleInput, singleShape } from './layer-types.js';
 
 /** Options of {@link GroupNormalization}; defaults follow Myronenko 2018 and Keras. */
@@ -70,13 +76,36 @@ export class GroupNormalization extends layers.Layer {
         throw new Error('GroupNormalization was called before it was built');
       }
       const batch = x.shape[0] as number;
-      const grouped = reshape(x, [batch, -1, this.groups, channels / this.groups]);
-      const { mean, variance } = moments(grouped, [1, 3], true);
-      const normalised = reshape(
-        div(sub(grouped, mean), sqrt(add(variance, this.epsilon))),
-        x.shape,
+      const perGroup = channels / this.groups;
+      const voxels = x.size / (batch * channels);
+      const samples = reshape(x, [batch, voxels, channels]);
+      const perChannel = channelMoments(samples);
+      // Group statistics from channel statistics: mean of means, and E[x²] − E[x]² again.
+      const groupMean = mean(reshape(perChannel.mean, [batch, this.groups, perGroup]), 2, true);
+      const channelSquare = add(perChannel.variance, square(perChannel.mean));
+      const groupSquare = mean(reshape(channelSquare, [batch, this.groups, perGroup]), 2, true);
+      const groupVariance = maximum(sub(groupSquare, square(groupMean)), 0);
+      const expand = (t: Tensor) => reshape(tile(t, [1, 1, perGroup]), [batch, channels]);
+      // split/unstack into one piece has a broken gradient in tfjs 4.22, hence batch 1 apart.
+      const rows = (t: Tensor) => (batch === 1 ? [reshape(t, [channels])] : unstack(t));
+      const means = rows(expand(groupMean));
+      const variances = rows(expand(groupVariance));
+      const gamma = this.gamma.read();
+      const beta = this.beta.read();
+      // Per sample, group norm is a batch norm with that sample's statistics expanded to its
+      // channels; tf.batchNorm applies it in one pass (its gradient needs rank ≤ 4).
+      const pieces = batch === 1 ? [samples] : split(samples, batch, 0);
+      const parts = pieces.map((sample, i) =>
+        batchNorm(
+          reshape(sample, [1, voxels, 1, channels]) as Tensor4D,
+          means[i] as Tensor,
+          variances[i] as Tensor,
+          beta,
+          gamma,
+          this.epsilon,
+        ),
       );
-      return add(mul(normalised, this.gamma.read()), this.beta.read());
+      return reshape(parts.length === 1 ? (parts[0] as Tensor) : concat(parts, 0), x.shape);
     });
   }
 
