@@ -99,7 +99,8 @@ let cached: AddonLoad | undefined;
 
 /**
  * Loads the native addon once; never throws. `RPDL_CPU_KERNELS_DISABLE=1` makes it report
- * unavailable, which is how the stock kernels are kept on a machine that has the addon.
+ * unavailable, which is how the stock kernels are kept on a machine that has the addon;
+ * `RPDL_CPU_KERNELS_ADDON` names another addon file.
  *
  * @example
  * const { addon, reason } = loadNativeAddon();
@@ -115,7 +116,7 @@ function tryLoad(): AddonLoad {
   if (process.env.RPDL_CPU_KERNELS_DISABLE === '1') {
     return { reason: 'native kernels disabled by RPDL_CPU_KERNELS_DISABLE=1' };
   }
-  const path = addonPath();
+  const path = process.env.RPDL_CPU_KERNELS_ADDON ?? addonPath();
   if (!existsSync(path)) return { reason: `native addon not built; ${HOW_TO_ENABLE}` };
   // libgomp reads its settings when the addon pulls it in. Idle OpenMP workers that spin keep a
   // core busy while JavaScript runs the kernels that stay in tfjs, so make them sleep instead.

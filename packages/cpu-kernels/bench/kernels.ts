@@ -1,0 +1,183 @@
+// Stock vs native tfjs cpu kernels and U-net training steps, side by side in one run:
+//   pnpm --filter @rpdl/cpu-kernels bench            (32³ and 64³ steps; several minutes)
+//   pnpm --filter @rpdl/cpu-kernels bench -- --quick (32³ step only)
+import '@tensorflow/tfjs-backend-cpu';
+import { availableParallelism } from 'node:os';
+import {
+  engine,
+  type NamedAttrMap,
+  randomUniform,
+  setBackend,
+  type Tensor,
+  tidy,
+  train,
+  variableGrads,
+} from '@tensorflow/tfjs-core';
+import { nativeKernelStatus, registerCpuKernels, unregisterCpuKernels } from '../src/index.js';
+import { loadNativeAddon } from '../src/native-binding.js';
+import { buildUnet, type UnetOptions, unetForwardFlops, unetLoss } from './unet-model.js';
+
+const quick = process.argv.includes('--quick');
+await setBackend('cpu');
+const status = nativeKernelStatus();
+if (!status.available) {
+  console.error(`native kernels unavailable: ${status.reason}`);
+  process.exit(1);
+}
+const threads = loadNativeAddon().addon?.threads();
+console.log(
+  `oneDNN ${status.onednnVersion}, ${threads} OpenMP threads, ${availableParallelism()} CPUs, Node ${process.version}`,
+);
+console.log(
+  'Timings are wall-clock medians on a machine that may be shared: expect noise of 10-30%.\n',
+);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+/** Median milliseconds of `fn` after one warm-up, repeating until `budgetMs` or `maxRuns`. */
+function time(fn: () => void, budgetMs: number, maxRuns: number): number {
+  fn();
+  const runs: number[] = [];
+  const start = performance.now();
+  while (runs.length < maxRuns && (runs.length === 0 || performance.now() - start < budgetMs)) {
+    const t0 = performance.now();
+    fn();
+    runs.push(performance.now() - t0);
+  }
+  return median(runs);
+}
+
+function runKernel(name: string, inputs: Record<string, Tensor>, attrs: NamedAttrMap): () => void {
+  return () => {
+    const out = engine().runKernel(name, inputs, attrs) as Tensor;
+    out.dataSync();
+    out.dispose();
+  };
+}
+
+interface KernelInputs {
+  inputs: Record<string, Tensor>;
+  attrs: NamedAttrMap;
+}
+
+interface KernelCase {
+  label: string;
+  kernel: string;
+  flops: number;
+  make: () => KernelInputs;
+}
+
+function convCase(
+  kernel: string,
+  batch: number,
+  size: number,
+  inC: number,
+  outC: number,
+): KernelCase {
+  const x = [batch, size, size, size, inC];
+  const w = [3, 3, 3, inC, outC];
+  const y = [batch, size, size, size, outC];
+  const attrs = { strides: 1, pad: 'same', dilations: 1, dataFormat: 'NDHWC' };
+  const flops = 2 * batch * size ** 3 * 27 * inC * outC;
+  const label = `${kernel} ${batch}×${size}³ ${inC}→${outC} k3`;
+  const make = (): KernelInputs => {
+    if (kernel === 'Conv3D')
+      return { inputs: { x: randomUniform(x), filter: randomUniform(w) }, attrs };
+    if (kernel === 'Conv3DBackpropInputV2') {
+      return {
+        inputs: { dy: randomUniform(y), filter: randomUniform(w) },
+        attrs: { ...attrs, inputShape: x },
+      };
+    }
+    return {
+      inputs: { x: randomUniform(x), dy: randomUniform(y) },
+      attrs: { ...attrs, filterShape: w },
+    };
+  };
+  return { label, kernel, flops, make };
+}
+
+function poolCase(kernel: string, batch: number, size: number, channels: number): KernelCase {
+  const x = [batch, size, size, size, channels];
+  const attrs = { filterSize: 2, strides: 2, pad: 'valid', dataFormat: 'NDHWC' };
+  const outputs = batch * (size / 2) ** 3 * channels;
+  return {
+    label: `${kernel} ${batch}×${size}³×${channels} 2³/2`,
+    kernel,
+    flops: outputs * 8, // one comparison per window voxel
+    make: (): KernelInputs =>
+      kernel === 'MaxPool3D'
+        ? { inputs: { x: randomUniform(x) }, attrs }
+        : {
+            inputs: {
+              dy: randomUniform([batch, size / 2, size / 2, size / 2, channels]),
+              input: randomUniform(x),
+            },
+            attrs,
+          },
+  };
+}
+
+const kernelCases: KernelCase[] = [];
+for (const kernel of ['Conv3D', 'Conv3DBackpropInputV2', 'Conv3DBackpropFilterV2']) {
+  kernelCases.push(
+    convCase(kernel, 2, 64, 4, 4),
+    convCase(kernel, 2, 32, 8, 8),
+    convCase(kernel, 2, 16, 32, 16),
+  );
+}
+kernelCases.push(poolCase('MaxPool3D', 2, 64, 4), poolCase('MaxPool3DGrad', 2, 64, 4));
+
+console.log('| kernel | stock ms | native ms | stock GFLOP/s | native GFLOP/s | speed-up |');
+console.log('|---|---:|---:|---:|---:|---:|');
+for (const c of kernelCases) {
+  const { inputs, attrs } = c.make();
+  const fn = runKernel(c.kernel, inputs, attrs);
+  unregisterCpuKernels();
+  const stockMs = time(fn, 3000, 3);
+  registerCpuKernels();
+  const nativeMs = time(fn, 1000, 50);
+  for (const t of Object.values(inputs)) t.dispose();
+  const gflops = (ms: number) => (c.flops / 1e6 / ms).toFixed(2);
+  console.log(
+    `| ${c.label} | ${stockMs.toFixed(1)} | ${nativeMs.toFixed(2)} | ${gflops(stockMs)} | ${gflops(nativeMs)} | ${(stockMs / nativeMs).toFixed(0)}× |`,
+  );
+}
+
+/** One SGD training step of the U-net; returns a function that runs it. */
+function trainingStep(options: UnetOptions, batch: number): () => void {
+  const net = buildUnet(options);
+  const shape = [batch, options.size, options.size, options.size, 1];
+  const x = randomUniform(shape, 0, 1, 'float32', 1);
+  const y = randomUniform(shape, 0, 1, 'float32', 2);
+  const optimizer = train.sgd(1e-3);
+  return () => {
+    tidy(() => {
+      const { value, grads } = variableGrads(() => unetLoss(net, x, y));
+      optimizer.applyGradients(grads);
+      value.dataSync();
+    });
+  };
+}
+
+console.log(
+  '\n| U-net step (4 base filters, depth 5, batch 2) | conv GFLOP | stock ms | native ms | speed-up |',
+);
+console.log('|---|---:|---:|---:|---:|');
+for (const size of quick ? [32] : [32, 64]) {
+  const options = { size, baseFilters: 4, depth: 5, seed: 1 };
+  const step = trainingStep(options, 2);
+  registerCpuKernels();
+  const nativeMs = time(step, 5000, 10);
+  unregisterCpuKernels();
+  // Stock 64³ steps take minutes: one warm-up and one or two timed runs.
+  const stockMs = time(step, size >= 64 ? 1 : 20000, 2);
+  registerCpuKernels();
+  const gflop = (3 * unetForwardFlops(options, 2)) / 1e9;
+  console.log(
+    `| ${size}³ | ${gflop.toFixed(2)} | ${stockMs.toFixed(0)} | ${nativeMs.toFixed(0)} | ${(stockMs / nativeMs).toFixed(1)}× |`,
+  );
+}
