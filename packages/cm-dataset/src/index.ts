@@ -1,4 +1,10 @@
 export {
+  type AnnotatedCase,
+  AnnotatedCasesError,
+  type LoadAnnotatedCasesOptions,
+  loadAnnotatedCases,
+} from './annotated-cases.js';
+export {
   type Augmentation,
   type AxisPermutation,
   type AxisTransform,
@@ -56,3 +62,10 @@ export {
 } from './splits.js';
 export { type DatasetStatistics, datasetStatistics } from './statistics.js';
 export { type ValidationSplit, validationSplit } from './validation-split.js';
+export {
+  isVolumeFile,
+  loadVolume,
+  parseNifti,
+  type Volume,
+  VolumeFormatError,
+} from './volume-file.js';

@@ -387,7 +387,7 @@ function swapBytes(bytes: Uint8Array, size: number): void {
 }
 
 /** Reorders Fortran (first index fastest) data into C order (last index fastest). */
-function fortranToC<T extends NpyDataTypes[NpyDtype]>(source: T, shape: number[]): T {
+export function fortranToC<T extends NpyDataTypes[NpyDtype]>(source: T, shape: number[]): T {
   const rank = shape.length;
   const out = new (source.constructor as new (n: number) => T)(source.length);
   // Fortran stride of each axis.

@@ -1,0 +1,214 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AnnotatedCasesError,
+  loadAnnotatedCases,
+  loadVolume,
+  parseNifti,
+  saveNpy,
+  VolumeFormatError,
+} from './index.js';
+
+interface NiftiSpec {
+  dims: number[];
+  datatype: number;
+  bitpix: number;
+  /** Voxel values in NIfTI (x fastest) order. */
+  values: number[];
+  slope?: number;
+  inter?: number;
+  bigEndian?: boolean;
+  extraBytes?: number;
+}
+
+/** A minimal single-file NIfTI-1 (.nii): 348-byte header, 4-byte extension flag, voxels. */
+function nifti(spec: NiftiSpec): Uint8Array {
+  const le = !spec.bigEndian;
+  const bytesPer = spec.bitpix / 8;
+  const count = spec.values.length;
+  const out = new Uint8Array(352 + count * bytesPer + (spec.extraBytes ?? 0));
+  const view = new DataView(out.buffer);
+  view.setInt32(0, 348, le);
+  view.setInt16(40, spec.dims.length, le);
+  for (const [i, d] of spec.dims.entries()) view.setInt16(42 + 2 * i, d, le);
+  for (let i = spec.dims.length; i < 7; i++) view.setInt16(42 + 2 * i, 1, le);
+  view.setInt16(70, spec.datatype, le);
+  view.setInt16(72, spec.bitpix, le);
+  for (let i = 0; i < 8; i++) view.setFloat32(76 + 4 * i, 1, le);
+  view.setFloat32(108, 352, le);
+  view.setFloat32(112, spec.slope ?? 1, le);
+  view.setFloat32(116, spec.inter ?? 0, le);
+  out.set([0x6e, 0x2b, 0x31, 0], 344); // "n+1\0"
+  spec.values.forEach((v, i) => {
+    const at = 352 + i * bytesPer;
+    if (spec.datatype === 2) view.setUint8(at, v);
+    else if (spec.datatype === 256) view.setInt8(at, v);
+    else if (spec.datatype === 4) view.setInt16(at, v, le);
+    else if (spec.datatype === 8) view.setInt32(at, v, le);
+    else if (spec.datatype === 16) view.setFloat32(at, v, le);
+    else if (spec.datatype === 64) view.setFloat64(at, v, le);
+    else view.setUint16(at, v, le);
+  });
+  return out;
+}
+
+// A 2×3×2 volume whose voxel (x, y, z) holds 100x + 10y + z, listed x fastest as NIfTI stores it.
+const XYZ: number[] = [];
+for (let z = 0; z < 2; z++)
+  for (let y = 0; y < 3; y++) for (let x = 0; x < 2; x++) XYZ.push(100 * x + 10 * y + z);
+// The same voxels in C order of shape [2, 3, 2] (z fastest).
+const C_ORDER: number[] = [];
+for (let x = 0; x < 2; x++)
+  for (let y = 0; y < 3; y++) for (let z = 0; z < 2; z++) C_ORDER.push(100 * x + 10 * y + z);
+
+describe('parseNifti', () => {
+  it('reads int16 voxels as shape [nx, ny, nz] in C order', async () => {
+    const v = await parseNifti(nifti({ dims: [2, 3, 2], datatype: 4, bitpix: 16, values: XYZ }));
+    expect(v.dtype).toBe('int16');
+    expect(v.shape).toEqual([2, 3, 2]);
+    expect([...v.data]).toEqual(C_ORDER);
+  });
+
+  it('reads big-endian float64, gzip, and drops trailing singleton dimensions', async () => {
+    const bytes = nifti({
+      dims: [2, 3, 2, 1],
+      datatype: 64,
+      bitpix: 64,
+      values: XYZ,
+      bigEndian: true,
+    });
+    const v = await parseNifti(gzipSync(bytes));
+    expect(v.dtype).toBe('float64');
+    expect(v.shape).toEqual([2, 3, 2]);
+    expect([...v.data]).toEqual(C_ORDER);
+  });
+
+  it('applies scl_slope and scl_inter into float32', async () => {
+    const v = await parseNifti(
+      nifti({ dims: [2], datatype: 256, bitpix: 8, values: [-2, 3], slope: 0.5, inter: 1 }),
+    );
+    expect(v.dtype).toBe('float32');
+    expect([...v.data]).toEqual([0, 2.5]);
+  });
+
+  it('refuses non-NIfTI data, unsupported datatypes and wrong data sizes', async () => {
+    await expect(parseNifti(new Uint8Array(400))).rejects.toThrow(/not a NIfTI-1 or NIfTI-2/);
+    await expect(
+      parseNifti(nifti({ dims: [2], datatype: 512, bitpix: 16, values: [1, 2] })),
+    ).rejects.toThrow(/datatype 512 is not supported/);
+    const short = nifti({
+      dims: [2, 3, 2],
+      datatype: 2,
+      bitpix: 8,
+      values: XYZ.map((v) => v % 256),
+    }).subarray(0, 360);
+    await expect(parseNifti(short)).rejects.toThrow(
+      /need 12 bytes after offset 352, the file has 8/,
+    );
+    const long = nifti({ dims: [2], datatype: 2, bitpix: 8, values: [1, 2], extraBytes: 3 });
+    await expect(parseNifti(long)).rejects.toThrow(VolumeFormatError);
+    await expect(parseNifti(Uint8Array.of(0x1f, 0x8b, 8, 0, 1, 2, 3))).rejects.toThrow(
+      /corrupt gzip|not a NIfTI/,
+    );
+  });
+});
+
+describe('loadAnnotatedCases', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cases-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function makeCase(root: string, name: string, files: Record<string, Uint8Array>) {
+    await mkdir(join(root, name), { recursive: true });
+    for (const [f, bytes] of Object.entries(files)) await writeFile(join(root, name, f), bytes);
+  }
+  const mask = (values: number[]) => nifti({ dims: [2, 3, 2], datatype: 2, bitpix: 8, values });
+  const ones = (idx: number[]) => XYZ.map((_, i) => (idx.includes(i) ? 1 : 0));
+
+  it('reads NIfTI and .npy cases alike, sorted, with annotations in C order', async () => {
+    const root = join(dir, 'ok');
+    await makeCase(root, 'b-nifti', {
+      'image.nii.gz': gzipSync(nifti({ dims: [2, 3, 2], datatype: 16, bitpix: 32, values: XYZ })),
+      'annotation-2.nii': mask(ones([1])),
+      'annotation-1.nii': mask(ones([0, 11])),
+      'notes.txt': new TextEncoder().encode('ignored'),
+    });
+    await mkdir(join(root, 'a-npy'), { recursive: true });
+    await saveNpy(join(root, 'a-npy', 'image.npy'), {
+      dtype: 'float32',
+      shape: [2, 3, 2],
+      data: Float32Array.from(C_ORDER),
+      fortranOrder: false,
+    });
+    await saveNpy(join(root, 'a-npy', 'mask0.npy'), {
+      dtype: 'uint8',
+      shape: [2, 3, 2],
+      data: Uint8Array.from(C_ORDER.map((v) => (v === 0 ? 1 : 0))),
+      fortranOrder: false,
+    });
+    const cases = await loadAnnotatedCases(root);
+    expect(cases.map((c) => c.name)).toEqual(['a-npy', 'b-nifti']);
+    const [a, b] = cases;
+    expect(a!.image.data).toEqual(b!.image.data);
+    expect(b!.files).toEqual({
+      image: 'image.nii.gz',
+      annotations: ['annotation-1.nii', 'annotation-2.nii'],
+    });
+    // NIfTI voxel 11 is (x, y, z) = (1, 2, 1): C index 1·6 + 2·2 + 1 = 11; voxel 1 is (1, 0, 0): C index 6.
+    expect([...b!.annotations[0]!].flatMap((v, i) => (v ? [i] : []))).toEqual([0, 11]);
+    expect([...b!.annotations[1]!].flatMap((v, i) => (v ? [i] : []))).toEqual([6]);
+    expect(a!.annotations).toHaveLength(1);
+    expect(a!.annotations[0]![0]).toBe(1);
+  });
+
+  it('refuses badly laid-out folders with specific errors', async () => {
+    const img = nifti({ dims: [2, 3, 2], datatype: 2, bitpix: 8, values: XYZ.map(() => 1) });
+    const bad = async (name: string, files: Record<string, Uint8Array>) => {
+      const root = join(dir, name);
+      await makeCase(root, 'c1', files);
+      return loadAnnotatedCases(root);
+    };
+    await expect(bad('no-image', { 'mask.nii': mask(ones([])) })).rejects.toThrow(
+      /exactly one image .* found none/,
+    );
+    await expect(
+      bad('two-images', {
+        'image.nii': img,
+        'image.npy': new Uint8Array(0),
+        'mask.nii': mask(ones([])),
+      }),
+    ).rejects.toThrow(/found image\.nii, image\.npy/);
+    await expect(bad('no-annotations', { 'image.nii': img })).rejects.toThrow(
+      /at least 1 annotation/,
+    );
+    await expect(
+      bad('non-binary', { 'image.nii': img, 'mask.nii': mask(XYZ.map(() => 2)) }),
+    ).rejects.toThrow(/mask\.nii: voxel 0 is 2; annotations must be binary/);
+    await expect(
+      bad('shape', {
+        'image.nii': img,
+        'mask.nii': nifti({ dims: [2, 2, 3], datatype: 2, bitpix: 8, values: ones([]) }),
+      }),
+    ).rejects.toThrow(/shape \(2, 2, 3\) differs from the image's \(2, 3, 2\)/);
+    await mkdir(join(dir, 'empty'));
+    await expect(loadAnnotatedCases(join(dir, 'empty'))).rejects.toThrow(AnnotatedCasesError);
+    await expect(loadAnnotatedCases(join(dir, 'empty'), { minAnnotations: 0 })).rejects.toThrow(
+      /minAnnotations/,
+    );
+  });
+
+  it('loadVolume refuses unknown extensions and names the file', async () => {
+    await expect(loadVolume(join(dir, 'x.mha'))).rejects.toThrow(
+      /expected a \.npy, \.nii or \.nii\.gz/,
+    );
+    await writeFile(join(dir, 'broken.nii'), new Uint8Array(10));
+    await expect(loadVolume(join(dir, 'broken.nii'))).rejects.toThrow(/broken\.nii: not a NIfTI/);
+  });
+});
