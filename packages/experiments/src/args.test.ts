@@ -94,7 +94,7 @@ describe('parseCommandLine', () => {
     [['reproduce', 'extra'], /unexpected argument\(s\) "extra"/],
     [['report'], /missing the output directory/],
     [['phantom'], /--out <dir> is required/],
-    [['phantom', '--out', 'x', '--size', '2'], /--size must be in 4\.\.256, got 2/],
+    [['phantom', '--out', 'x', '--size', '8'], /--size must be one of 16, 32, 64, got "8"/],
     [['predict', '--input', 'a.npy'], /--model <run dir> is required/],
     [['help', 'nothing'], /unknown command "nothing"/],
   ])('rejects %j with a specific message', (argv, message) => {

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { PhantomSize } from '@rpdl/cm-dataset';
 import type { ModelName } from '@rpdl/models-3d';
 import { UsageError } from './errors.js';
 import { type ExperimentId, LOSS_NAMES, type LossName, MODEL_ORDER } from './grid.js';
@@ -21,7 +22,7 @@ export interface ProfileOverrides {
   maxEpochs?: number;
   stepsPerEpoch?: number;
   batchSize?: number;
-  phantomSize?: number;
+  phantomSize?: PhantomSize;
 }
 
 /** `rpdl reproduce`. Selection fields are undefined when the profile's defaults apply. */
@@ -54,7 +55,7 @@ export interface BaselineArgs {
   command: 'baseline';
   profile: ProfileName;
   data?: string;
-  phantomSize?: number;
+  phantomSize?: PhantomSize;
   seed: number;
 }
 
@@ -62,7 +63,7 @@ export interface BaselineArgs {
 export interface PhantomArgs {
   command: 'phantom';
   out: string;
-  size: number;
+  size: PhantomSize;
   seed: number;
   bones: number;
   surgeons: number;
@@ -210,6 +211,17 @@ export function parseFolds(text: string): number[] | undefined {
   return [...folds].sort((a, b) => a - b);
 }
 
+/** Edge lengths the phantom generator supports. */
+export const PHANTOM_SIZES: readonly PhantomSize[] = Object.freeze([16, 32, 64] as const);
+
+function parsePhantomSize(flag: string, text: string): PhantomSize {
+  const size = Number(text);
+  if (!(PHANTOM_SIZES as readonly number[]).includes(size) || !/^\d+$/.test(text.trim())) {
+    throw new UsageError(`${flag} must be one of ${PHANTOM_SIZES.join(', ')}, got "${text}"`);
+  }
+  return size as PhantomSize;
+}
+
 function parseExperiments(text: string): ExperimentId[] {
   switch (text.trim()) {
     case '1':
@@ -299,7 +311,7 @@ function parseReproduce(argv: readonly string[]): ReproduceArgs | HelpArgs {
   const size = text('phantom-size');
   if (size !== undefined) {
     if (data !== undefined) throw new UsageError('--phantom-size and --data exclude each other');
-    args.overrides.phantomSize = parseInteger('--phantom-size', size, 4, 256);
+    args.overrides.phantomSize = parsePhantomSize('--phantom-size', size);
   }
   return args;
 }
@@ -336,7 +348,7 @@ function parseBaseline(argv: readonly string[]): BaselineArgs | HelpArgs {
   if (data !== undefined && size !== undefined)
     throw new UsageError('--phantom-size and --data exclude each other');
   if (data !== undefined) args.data = data;
-  if (size !== undefined) args.phantomSize = parseInteger('--phantom-size', size, 4, 256);
+  if (size !== undefined) args.phantomSize = parsePhantomSize('--phantom-size', size);
   const seed = str(values, 'seed');
   if (seed !== undefined) args.seed = parseInteger('--seed', seed, 0, 0xffffffff);
   return args;
@@ -366,7 +378,7 @@ function parsePhantom(argv: readonly string[]): PhantomArgs | HelpArgs {
   return {
     command: 'phantom',
     out,
-    size: int('size', 64, 4, 256),
+    size: str(values, 'size') === undefined ? 64 : parsePhantomSize('--size', str(values, 'size')!),
     seed: int('seed', 2020, 0, 0xffffffff),
     bones: int('bones', 9, 2, 64),
     surgeons: int('surgeons', 7, 2, 64),

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
-import { type CmDataset, generatePhantom, loadCmDataset } from '@rpdl/cm-dataset';
+import { type CmDataset, generatePhantom, loadCmDataset, type PhantomSize } from '@rpdl/cm-dataset';
 
 /** Where a reproduction's data comes from; stored in the output directory so `report` can reload it. */
 export type DatasetSource =
-  | { kind: 'phantom'; size: number; seed: number; bones: number; surgeons: number }
+  | { kind: 'phantom'; size: PhantomSize; seed: number; bones: number; surgeons: number }
   | { kind: 'files'; dir: string };
 
 /**
@@ -14,7 +14,7 @@ export type DatasetSource =
  */
 export function datasetSource(options: {
   data?: string;
-  phantom: { size: number; seed: number };
+  phantom: { size: PhantomSize; seed: number };
 }): DatasetSource {
   if (options.data !== undefined) return { kind: 'files', dir: resolve(options.data) };
   return {

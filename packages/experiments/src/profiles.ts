@@ -1,3 +1,4 @@
+import type { PhantomSize } from '@rpdl/cm-dataset';
 import type { ModelName } from '@rpdl/models-3d';
 import type { ExperimentId, LossName } from './grid.js';
 
@@ -42,7 +43,7 @@ export interface Profile {
   name: ProfileName;
   description: string;
   /** Phantom used when no `--data` directory is given. */
-  phantom: { size: number; seed: number };
+  phantom: { size: PhantomSize; seed: number };
   model: ModelSettings;
   training: TrainingSettings;
   /** The grid `rpdl reproduce` runs when no selection flag is given. */
@@ -120,11 +121,11 @@ const quick: Profile = {
   defaults: { experiments: [1, 2], models: ['unet3d'], losses: ALL_LOSSES },
 };
 
-/** For CI: one fold of each experiment, a tiny phantom, one epoch of two steps. */
+/** For CI: one fold of each experiment, the smallest phantom, one epoch of two steps. */
 const smoke: Profile = {
   name: 'smoke',
-  description: 'CI check: one fold, 8³ phantom, one epoch',
-  phantom: { size: 8, seed: 7 },
+  description: 'CI check: one fold, 16³ phantom, a 2-level U-net, one epoch of two steps',
+  phantom: { size: 16, seed: 7 },
   model: {
     baseFilters: 2,
     depth: 2,
