@@ -1,5 +1,5 @@
 import { packageBuildConfig } from '../../tooling/tsup.config.ts';
 
-// `register` is its own entry so that importing '@rpdl/models-3d/register' alone registers the
-// gradient and layer classes.
-export default packageBuildConfig({ entry: ['src/index.ts', 'src/register.ts'] });
+// One bundle: './register' resolves to the same dist files as '.', so the layer classes and
+// the gradient exist (and are registered) once however the package is imported.
+export default packageBuildConfig();
