@@ -1,0 +1,29 @@
+export {
+  type BoneScores,
+  type Summary,
+  scoreHeldOutBone,
+  summarise,
+  surgeonAgreement,
+} from './evaluate.js';
+export {
+  type ExampleDefaults,
+  type ExampleSettings,
+  LOSS_NAMES,
+  type LossName,
+  type PhantomSize,
+  parseExampleFlags,
+  UsageError,
+  usage,
+} from './flags.js';
+export { type Fold, phantomFold } from './fold.js';
+export { type KernelChoice, useNativeKernels } from './kernels.js';
+export { type SegmentationNetwork, singleOutputNetwork } from './network.js';
+export { busiestSlice, type PanelVolumes, renderPanel, writePanel } from './panel.js';
+export {
+  type ExampleDefinition,
+  type ExampleResult,
+  resultLines,
+  runExample,
+  runExampleCli,
+} from './run.js';
+export { segmentationLoss, type TrainingLog, trainOnFold } from './train.js';

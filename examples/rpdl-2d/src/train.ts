@@ -1,0 +1,160 @@
+import {
+  diceLoss,
+  foregroundWeight,
+  packedRewardPenaltyDiceLoss,
+  packTargetAndMap,
+  rewardPenaltyDiceLoss,
+  weightedCrossEntropy,
+} from '@rpdl/losses';
+import {
+  dispose,
+  gather,
+  type Scalar,
+  type Tensor,
+  type Tensor1D,
+  tensor1d,
+  tidy,
+  train,
+} from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { type Random, seededRandom } from './random.js';
+import type { TrainingRows } from './rows.js';
+
+/** The three losses the paper compares. */
+export type LossName = 'wcel' | 'dl' | 'rpdl';
+
+export interface TrainingOptions {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+}
+
+/**
+ * The loss of one batch. WCEL weighs the foreground by the background/foreground ratio of the
+ * training annotations (the paper's choice); RPDL needs the rows' reward-penalty maps.
+ */
+export function batchLoss(
+  loss: LossName,
+  y: Tensor,
+  prediction: Tensor,
+  map: Tensor,
+  wcelWeight: number,
+): Scalar {
+  switch (loss) {
+    case 'wcel':
+      return weightedCrossEntropy(y, prediction, { weight: wcelWeight });
+    case 'dl':
+      return diceLoss(y, prediction);
+    case 'rpdl':
+      return rewardPenaltyDiceLoss(y, prediction, map);
+  }
+}
+
+/**
+ * Trains `model` with a hand-written loop: Adam on `batchLoss`, shuffled every epoch. This is
+ * the route for anything `fit()` cannot express (several maps, extra loss terms).
+ *
+ * @returns the mean training loss of each epoch.
+ * @example
+ * const losses = await trainWithCustomLoop(model, rows, 'rpdl', { epochs: 5, batchSize: 16, learningRate: 0.01, seed: 1 });
+ */
+export async function trainWithCustomLoop(
+  model: LayersModel,
+  rows: TrainingRows,
+  loss: LossName,
+  options: TrainingOptions,
+): Promise<number[]> {
+  const optimizer = train.adam(options.learningRate);
+  const random = seededRandom(options.seed);
+  // foregroundWeight reads the 0/1 annotations; WCEL is the only loss that needs it.
+  const wcelWeight = loss === 'wcel' ? foregroundWeight(rows.y) : 1;
+  const history: number[] = [];
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    let total = 0;
+    const batches = shuffledBatches(rows.x.shape[0], options.batchSize, random);
+    for (const indices of batches) {
+      const value = optimizer.minimize(
+        () =>
+          tidy(() => {
+            const prediction = model.apply(gather(rows.x, indices), { training: true }) as Tensor;
+            return batchLoss(
+              loss,
+              gather(rows.y, indices),
+              prediction,
+              gather(rows.map, indices),
+              wcelWeight,
+            );
+          }),
+        true,
+      );
+      total += (await value!.data())[0]!;
+      dispose([value!, indices]);
+    }
+    history.push(total / batches.length);
+  }
+  optimizer.dispose();
+  return history;
+}
+
+/**
+ * Trains `model` with RPDL through `compile()` and `fitDataset()`. Keras-style losses see only
+ * `(yTrue, yPred)`, so the map travels packed beside the target on the last axis
+ * (`packTargetAndMap`) and `packedRewardPenaltyDiceLoss` unpacks it. `fitDataset` rather than
+ * `fit`: `fit` insists that the target has the output's shape, and the packed target has two
+ * channels where the output has one.
+ *
+ * @returns the mean training loss of each epoch, as `fitDataset` logged it.
+ * @example
+ * await trainWithFit(model, rows, { epochs: 5, batchSize: 16, learningRate: 0.01, seed: 1 });
+ */
+export async function trainWithFit(
+  model: LayersModel,
+  rows: TrainingRows,
+  options: TrainingOptions,
+): Promise<number[]> {
+  model.compile({
+    optimizer: train.adam(options.learningRate),
+    loss: packedRewardPenaltyDiceLoss(),
+  });
+  const packed = packTargetAndMap(rows.y, rows.map);
+  const random = seededRandom(options.seed);
+  const count = rows.x.shape[0];
+  const batchCount = Math.ceil(count / options.batchSize);
+  // The smallest object fitDataset accepts: a size and an iterator of { xs, ys } batches.
+  const dataset = {
+    size: batchCount,
+    iterator: async () => {
+      const batches = shuffledBatches(count, options.batchSize, random);
+      let next = 0;
+      return {
+        next: async () => {
+          const indices = batches[next++];
+          if (indices === undefined) return { value: undefined, done: true as const };
+          const value = { xs: gather(rows.x, indices), ys: gather(packed, indices) };
+          indices.dispose();
+          return { value, done: false as const };
+        },
+      };
+    },
+  };
+  try {
+    const history = await model.fitDataset(dataset, { epochs: options.epochs, verbose: 0 });
+    return (history.history['loss'] ?? []).map(Number);
+  } finally {
+    packed.dispose();
+  }
+}
+
+function shuffledBatches(count: number, batchSize: number, random: Random): Tensor1D[] {
+  const order = Array.from({ length: count }, (_, i) => i);
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const batches: Tensor1D[] = [];
+  for (let start = 0; start < count; start += batchSize) {
+    batches.push(tensor1d(order.slice(start, start + batchSize), 'int32'));
+  }
+  return batches;
+}
