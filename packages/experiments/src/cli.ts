@@ -1,3 +1,4 @@
+import { env } from '@tensorflow/tfjs-core';
 import { type CliArgs, parseCommandLine } from './args.js';
 import { BackendUnavailableError } from './backend.js';
 import { baselineCommand, phantomCommand, predictCommand, reportCommand } from './commands.js';
@@ -100,6 +101,9 @@ export async function main(argv: readonly string[], io?: Partial<CliIo>): Promis
     }
     throw error;
   }
+  // Production mode silences tfjs's console hints (e.g. "install tfjs-node"): the CLI prints
+  // its own backend line, with install instructions when a requested backend is missing.
+  env().set('PROD', true);
   try {
     return await dispatch(args, streams);
   } catch (error) {

@@ -9,7 +9,6 @@ import {
   referenceAugmentation,
   type Split,
 } from '@rpdl/cm-dataset';
-import { rewardPenaltyMap } from '@rpdl/rpmap';
 import { tensor } from '@tensorflow/tfjs-core';
 import type { ExperimentId } from './grid.js';
 import type { AugmentationName } from './profiles.js';
@@ -52,114 +51,77 @@ function sampleShape(dataset: CmDataset, batch: number): [number, number, number
   return [batch, d, h, w, 1];
 }
 
+/** What a run trains and validates on. */
+export interface RunBatches {
+  /** Batches of epoch `epoch` (1-based): the same for the same seed and epoch, so resumes are exact. */
+  trainBatches: (epoch: number) => Iterable<TrainingBatch>;
+  batchesPerEpoch: number;
+  /** Un-augmented batches over the validation rows, in order; undefined without validation rows. */
+  validationBatches?: () => Iterable<TrainingBatch>;
+}
+
+type StreamBatch = { x: TrainingBatch['x']; y: TrainingBatch['y']; rpMap?: TrainingBatch['x'] };
+
+function* asTrainingBatches(batches: Iterable<StreamBatch>): Generator<TrainingBatch> {
+  for (const { x, y, rpMap } of batches) yield rpMap ? { x, y, rpMap } : { x, y };
+}
+
 /**
- * Training batches for one epoch from `@rpdl/cm-dataset`'s stream (shuffled, augmented, with the
- * reward-penalty map of each row's bone built from the training rows when `withMaps`), cut to
- * `steps` batches when given.
+ * The batch streams of one run from `@rpdl/cm-dataset`: training batches shuffled and augmented
+ * per epoch (cut to `steps` batches per epoch when given), and validation batches without
+ * augmentation. With `withMaps` (RPDL), every sample carries the reward-penalty map of its bone
+ * built from `mapRows`, the fold's training annotations, for training and validation alike.
  *
  * @example
- * const { batches, batchesPerEpoch } = trainingBatches({ dataset, rows, batchSize: 8, augmentation: 'cube', seed: 1, withMaps: true });
+ * const batches = runBatches({ dataset, train, validation, mapRows: split.train, batchSize: 8,
+ *   augmentation: 'cube', seed: 1, withMaps: true, steps: 6 });
  */
-export function trainingBatches(options: {
+export function runBatches(options: {
   dataset: CmDataset;
-  rows: readonly number[];
+  train: readonly number[];
+  validation: readonly number[];
+  mapRows: readonly number[];
   batchSize: number;
   augmentation: AugmentationName;
   seed: number;
   withMaps: boolean;
   steps?: number | null;
-}): { batches: AsyncIterable<TrainingBatch>; batchesPerEpoch: number } {
-  const stream = createBatchStream({
-    dataset: options.dataset,
-    rows: [...options.rows],
-    batchSize: options.batchSize,
-    augmentation: augmentationFor(options.augmentation),
+}): RunBatches {
+  const { dataset, batchSize, withMaps } = options;
+  const maps = withMaps ? ('paper' as const) : ('none' as const);
+  const augmentation = augmentationFor(options.augmentation);
+  const available = options.train.length * augmentation.count;
+  const samplesPerEpoch =
+    options.steps == null ? available : Math.min(available, options.steps * batchSize);
+  const training = createBatchStream<'paper' | 'none'>({
+    dataset,
+    rows: options.train,
+    ...(withMaps ? { mapRows: options.mapRows } : {}),
+    batchSize,
+    augmentation,
     seed: options.seed,
     shuffle: true,
-    maps: options.withMaps ? 'paper' : 'none',
+    maps,
+    samplesPerEpoch,
   });
-  const full = stream.batchesPerEpoch;
-  const steps = options.steps == null ? full : Math.min(options.steps, full);
-  async function* take(): AsyncGenerator<TrainingBatch> {
-    let n = 0;
-    for await (const batch of stream) {
-      if (n >= steps) {
-        batch.x.dispose();
-        batch.y.dispose();
-        batch.rpMap?.dispose();
-        batch.target?.dispose();
-        break;
-      }
-      batch.target?.dispose();
-      yield batch.rpMap
-        ? { x: batch.x, y: batch.y, rpMap: batch.rpMap }
-        : { x: batch.x, y: batch.y };
-      n += 1;
-    }
-  }
-  return { batches: take(), batchesPerEpoch: steps };
-}
-
-/**
- * Reward-penalty maps per bone built from the given rows' annotations (the fold's training
- * annotations), as the paper's Fig. 2 prescribes.
- *
- * @example
- * const maps = mapsByBone(dataset, split.train); // maps.get(bone)
- */
-export function mapsByBone(dataset: CmDataset, rows: readonly number[]): Map<number, Float32Array> {
-  const { surgeons } = dataset.layout;
-  const byBone = new Map<number, Uint8Array[]>();
-  for (const row of rows) {
-    const bone = Math.floor(row / surgeons);
-    const list = byBone.get(bone) ?? [];
-    list.push(dataset.masks[row]!);
-    byBone.set(bone, list);
-  }
-  return new Map([...byBone].map(([bone, masks]) => [bone, rewardPenaltyMap(masks)]));
-}
-
-/**
- * Un-augmented batches over `rows` in order, for validation. With `maps`, each sample carries
- * its bone's map from `maps` (built from all of the fold's training annotations, not only the
- * few validation rows).
- *
- * @example
- * const batches = validationBatches(dataset, split.validation, 8, mapsByBone(dataset, trainRows));
- */
-export function validationBatches(
-  dataset: CmDataset,
-  rows: readonly number[],
-  batchSize: number,
-  maps?: ReadonlyMap<number, Float32Array>,
-): TrainingBatch[] {
-  const { surgeons } = dataset.layout;
-  const voxels = dataset.spatialShape.reduce((a, b) => a * b, 1);
-  const batches: TrainingBatch[] = [];
-  for (let start = 0; start < rows.length; start += batchSize) {
-    const chunk = rows.slice(start, start + batchSize);
-    const x = new Float32Array(chunk.length * voxels);
-    const y = new Float32Array(chunk.length * voxels);
-    const m = maps ? new Float32Array(chunk.length * voxels) : undefined;
-    chunk.forEach((row, i) => {
-      const bone = Math.floor(row / surgeons);
-      x.set(normalizeInput(dataset.inputs[bone]!), i * voxels);
-      y.set(dataset.masks[row]!, i * voxels);
-      if (m && maps) {
-        const map = maps.get(bone);
-        if (!map)
-          throw new Error(`no reward-penalty map for bone ${bone}: it has no training annotation`);
-        m.set(map, i * voxels);
-      }
+  const result: RunBatches = {
+    trainBatches: (epoch) => asTrainingBatches(training.epoch(epoch - 1) as Iterable<StreamBatch>),
+    batchesPerEpoch: training.batchesPerEpoch,
+  };
+  if (options.validation.length > 0) {
+    const validation = createBatchStream<'paper' | 'none'>({
+      dataset,
+      rows: options.validation,
+      ...(withMaps ? { mapRows: options.mapRows } : {}),
+      batchSize,
+      augmentation: identityAugmentation(),
+      shuffle: false,
+      maps,
     });
-    const shape = sampleShape(dataset, chunk.length);
-    batches.push(
-      m
-        ? { x: tensor(x, shape), y: tensor(y, shape), rpMap: tensor(m, shape) }
-        : { x: tensor(x, shape), y: tensor(y, shape) },
-    );
+    result.validationBatches = () =>
+      asTrainingBatches(validation.epoch(0) as Iterable<StreamBatch>);
   }
-  return batches;
+  return result;
 }
 
 /**

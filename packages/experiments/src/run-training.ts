@@ -8,13 +8,7 @@ import { type Tensor, tidy } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
 import { loadCheckpoint } from './checkpoint-file.js';
-import {
-  boneInput,
-  foldSplit,
-  mapsByBone,
-  trainingBatches,
-  validationBatches,
-} from './data-pipeline.js';
+import { boneInput, foldSplit, runBatches } from './data-pipeline.js';
 import { evaluateFold, testBones } from './evaluation.js';
 import { type RunSpec, runId } from './grid.js';
 import { threshold } from './metrics.js';
@@ -171,24 +165,24 @@ export async function executeRun(run: RunSpec, env: RunEnvironment): Promise<Run
 
   const vae = run.model === 'myronenko2018';
   const batchSize = vae ? profile.training.myronenkoBatchSize : profile.training.batchSize;
-  const withMaps = run.loss === 'rpdl';
   const weight =
     run.loss === 'wcel' ? foregroundWeight(split.train.map((r) => dataset.masks[r]!)) : undefined;
   const loss = batchLossFor(run.loss, { vae, ...(weight === undefined ? {} : { weight }) });
-  const maps = withMaps ? mapsByBone(dataset, split.train) : undefined;
 
   const rng = new SeededRandom(seed);
   const restore = installMathRandom(rng);
   let model: LayersModel | undefined;
   try {
     model = buildFromConfig(modelConfig);
-    const firstEpoch = trainingBatches({
+    const batches = runBatches({
       dataset,
-      rows: train,
+      train,
+      validation,
+      mapRows: split.train,
       batchSize,
       augmentation: profile.training.augmentation,
-      seed: hashSeed(`${seed}:epoch:1`),
-      withMaps,
+      seed,
+      withMaps: run.loss === 'rpdl',
       steps: profile.training.stepsPerEpoch,
     });
     const result = await trainModel({
@@ -199,22 +193,9 @@ export async function executeRun(run: RunSpec, env: RunEnvironment): Promise<Run
       directory: dir,
       resume: env.resume,
       label: runId(run),
-      batchesPerEpoch: firstEpoch.batchesPerEpoch,
-      trainBatches: (epoch) =>
-        epoch === 1
-          ? firstEpoch.batches
-          : trainingBatches({
-              dataset,
-              rows: train,
-              batchSize,
-              augmentation: profile.training.augmentation,
-              seed: hashSeed(`${seed}:epoch:${epoch}`),
-              withMaps,
-              steps: profile.training.stepsPerEpoch,
-            }).batches,
-      ...(validation.length > 0
-        ? { validationBatches: () => validationBatches(dataset, validation, batchSize, maps) }
-        : {}),
+      batchesPerEpoch: batches.batchesPerEpoch,
+      trainBatches: batches.trainBatches,
+      ...(batches.validationBatches ? { validationBatches: batches.validationBatches } : {}),
       ...(env.progress ? { progress: env.progress } : {}),
       ...(env.onStep ? { onStep: env.onStep } : {}),
     });
