@@ -8,7 +8,10 @@
 
 #include <napi.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -160,6 +163,83 @@ float *FloatData(const Napi::Value &value, const char *name) {
   return value.As<Napi::Float32Array>().Data();
 }
 
+// Activation layouts tried for each convolution shape. oneDNN's own choice (any) pads small
+// channel counts to blocks of 16, which for the 1-8 channel layers of a small U-net wastes most
+// of the work and adds reorders; its channels-last kernels often win there. Which is faster
+// depends on shape and machine, so both are built and timed once per shape, on the first call.
+// RPDL_CPU_KERNELS_LAYOUT=any|nxc skips the timing and forces one layout (tests use it to cover
+// both); it is part of the cache key so that changing it takes effect.
+std::string ForcedLayout() {
+  const char *forced = std::getenv("RPDL_CPU_KERNELS_LAYOUT");
+  return forced ? forced : "";
+}
+
+std::vector<tag> LayoutCandidates() {
+  const std::string layout = ForcedLayout();
+  const char *forced = layout.c_str();
+  if (std::string(forced) == "any") return {tag::any};
+  if (std::string(forced) == "nxc") return {tag::ndhwc};
+  return {tag::any, tag::ndhwc};
+}
+
+// Builds one candidate per layout, runs each once to warm up and then three times, and keeps the
+// one with the fastest run (the minimum is robust to other processes stealing the CPU). `run` writes the caller's output, so the result is valid afterwards.
+template <typename Entry, typename Build, typename Run>
+std::unique_ptr<Entry> Tuned(Build build, Run run) {
+  std::unique_ptr<Entry> best;
+  double bestSeconds = 0;
+  std::string lastError = "no layout candidate";
+  const auto candidates = LayoutCandidates();
+  for (tag layout : candidates) {
+    std::unique_ptr<Entry> entry;
+    try {
+      entry = build(layout);
+    } catch (const dnnl::error &e) {
+      lastError = e.what();
+      continue;
+    }
+    if (candidates.size() > 1) {
+      run(*entry);
+      double seconds = 0;
+      for (int i = 0; i < 3; ++i) {
+        auto t0 = std::chrono::steady_clock::now();
+        run(*entry);
+        double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        seconds = i == 0 ? s : std::min(seconds, s);
+      }
+      if (best && seconds >= bestSeconds) continue;
+      bestSeconds = seconds;
+    }
+    best = std::move(entry);
+  }
+  if (!best) throw dnnl::error(dnnl_unimplemented, lastError.c_str());
+  return best;
+}
+
+struct ConvDescs {
+  memory::desc xUser, wUser, yUser, x, w, y;
+  ConvDescs(const Params &p, tag layout)
+      : xUser(ActivationDims(p.a), dt::f32, tag::ndhwc),
+        wUser(FilterDims(p.b), dt::f32, tag::dhwio),
+        yUser(ActivationDims(p.c), dt::f32, tag::ndhwc),
+        x(ActivationDims(p.a), dt::f32, layout),
+        w(FilterDims(p.b), dt::f32, tag::any),
+        y(ActivationDims(p.c), dt::f32, layout) {}
+};
+
+dnnl::convolution_forward::primitive_desc ForwardDesc(const ConvDescs &d, const Geometry &g) {
+  dnnl::convolution_forward::desc desc(prop_kind::forward_training, algorithm::convolution_direct, d.x, d.w, d.y,
+                                       g.strides, g.dilations, g.padL, g.padR);
+  return dnnl::convolution_forward::primitive_desc(desc, Engine());
+}
+
+void RunForward(ConvForward &c, float *x, float *w, float *y) {
+  memory dst = c.dst.Out(y);
+  c.prim.execute(Stream(), {{DNNL_ARG_SRC, c.src.In(x)}, {DNNL_ARG_WEIGHTS, c.weights.In(w)}, {DNNL_ARG_DST, dst}});
+  c.dst.Finish(y);
+  Stream().wait();
+}
+
 // conv3dForward(x, filter, y, params): params shapes = [x, filter, y].
 Napi::Value Conv3dForward(const Napi::CallbackInfo &info) {
   static Cache<ConvForward> cache;
@@ -167,37 +247,32 @@ Napi::Value Conv3dForward(const Napi::CallbackInfo &info) {
   float *x = FloatData(info[0], "x");
   float *w = FloatData(info[1], "filter");
   float *y = FloatData(info[2], "y");
-  auto &entry = cache[p.key];
+  auto &entry = cache[p.key + ForcedLayout()];
   if (!entry) {
-    auto e = std::make_unique<ConvForward>();
-    memory::desc xUser(ActivationDims(p.a), dt::f32, tag::ndhwc);
-    memory::desc wUser(FilterDims(p.b), dt::f32, tag::dhwio);
-    memory::desc yUser(ActivationDims(p.c), dt::f32, tag::ndhwc);
-    memory::desc xAny(ActivationDims(p.a), dt::f32, tag::any);
-    memory::desc wAny(FilterDims(p.b), dt::f32, tag::any);
-    memory::desc yAny(ActivationDims(p.c), dt::f32, tag::any);
-    dnnl::convolution_forward::desc d(prop_kind::forward_training, algorithm::convolution_direct, xAny,
-                                      wAny, yAny, p.g.strides, p.g.dilations, p.g.padL, p.g.padR);
-    dnnl::convolution_forward::primitive_desc pd(d, Engine());
-    e->prim = dnnl::convolution_forward(pd);
-    e->src.Init(xUser, pd.src_desc(), true);
-    e->weights.Init(wUser, pd.weights_desc(), true);
-    e->dst.Init(yUser, pd.dst_desc(), false);
-    entry = std::move(e);
+    auto build = [&](tag layout) {
+      ConvDescs d(p, layout);
+      auto pd = ForwardDesc(d, p.g);
+      auto e = std::make_unique<ConvForward>();
+      e->prim = dnnl::convolution_forward(pd);
+      e->src.Init(d.xUser, pd.src_desc(), true);
+      e->weights.Init(d.wUser, pd.weights_desc(), true);
+      e->dst.Init(d.yUser, pd.dst_desc(), false);
+      return e;
+    };
+    auto tuned = Tuned<ConvForward>(build, [&](ConvForward &c) { RunForward(c, x, w, y); });
+    entry = std::move(tuned);
   }
-  ConvForward &c = *entry;
-  memory dst = c.dst.Out(y);
-  c.prim.execute(Stream(), {{DNNL_ARG_SRC, c.src.In(x)}, {DNNL_ARG_WEIGHTS, c.weights.In(w)}, {DNNL_ARG_DST, dst}});
-  c.dst.Finish(y);
-  Stream().wait();
+  RunForward(*entry, x, w, y);
   return info.Env().Undefined();
 }
 
-dnnl::convolution_forward::primitive_desc ForwardHint(const memory::desc &x, const memory::desc &w,
-                                                      const memory::desc &y, const Geometry &g) {
-  dnnl::convolution_forward::desc d(prop_kind::forward_training, algorithm::convolution_direct, x, w, y,
-                                    g.strides, g.dilations, g.padL, g.padR);
-  return dnnl::convolution_forward::primitive_desc(d, Engine());
+void RunBackwardData(ConvBackwardData &c, float *dy, float *w, float *dx) {
+  memory diffSrc = c.diffSrc.Out(dx);
+  c.prim.execute(Stream(), {{DNNL_ARG_DIFF_DST, c.diffDst.In(dy)},
+                            {DNNL_ARG_WEIGHTS, c.weights.In(w)},
+                            {DNNL_ARG_DIFF_SRC, diffSrc}});
+  c.diffSrc.Finish(dx);
+  Stream().wait();
 }
 
 // conv3dBackwardData(dy, filter, dx, params): params shapes = [dx, filter, dy].
@@ -207,33 +282,35 @@ Napi::Value Conv3dBackwardData(const Napi::CallbackInfo &info) {
   float *dy = FloatData(info[0], "dy");
   float *w = FloatData(info[1], "filter");
   float *dx = FloatData(info[2], "dx");
-  auto &entry = cache[p.key];
+  auto &entry = cache[p.key + ForcedLayout()];
   if (!entry) {
-    auto e = std::make_unique<ConvBackwardData>();
-    memory::desc xUser(ActivationDims(p.a), dt::f32, tag::ndhwc);
-    memory::desc wUser(FilterDims(p.b), dt::f32, tag::dhwio);
-    memory::desc yUser(ActivationDims(p.c), dt::f32, tag::ndhwc);
-    memory::desc xAny(ActivationDims(p.a), dt::f32, tag::any);
-    memory::desc wAny(FilterDims(p.b), dt::f32, tag::any);
-    memory::desc yAny(ActivationDims(p.c), dt::f32, tag::any);
-    auto hint = ForwardHint(xAny, wAny, yAny, p.g);
-    dnnl::convolution_backward_data::desc d(algorithm::convolution_direct, xAny, wAny, yAny, p.g.strides,
-                                            p.g.dilations, p.g.padL, p.g.padR);
-    dnnl::convolution_backward_data::primitive_desc pd(d, Engine(), hint);
-    e->prim = dnnl::convolution_backward_data(pd);
-    e->diffDst.Init(yUser, pd.diff_dst_desc(), true);
-    e->weights.Init(wUser, pd.weights_desc(), true);
-    e->diffSrc.Init(xUser, pd.diff_src_desc(), false);
-    entry = std::move(e);
+    auto build = [&](tag layout) {
+      ConvDescs d(p, layout);
+      auto hint = ForwardDesc(d, p.g);
+      dnnl::convolution_backward_data::desc desc(algorithm::convolution_direct, d.x, d.w, d.y, p.g.strides,
+                                                 p.g.dilations, p.g.padL, p.g.padR);
+      dnnl::convolution_backward_data::primitive_desc pd(desc, Engine(), hint);
+      auto e = std::make_unique<ConvBackwardData>();
+      e->prim = dnnl::convolution_backward_data(pd);
+      e->diffDst.Init(d.yUser, pd.diff_dst_desc(), true);
+      e->weights.Init(d.wUser, pd.weights_desc(), true);
+      e->diffSrc.Init(d.xUser, pd.diff_src_desc(), false);
+      return e;
+    };
+    auto tuned = Tuned<ConvBackwardData>(build, [&](ConvBackwardData &c) { RunBackwardData(c, dy, w, dx); });
+    entry = std::move(tuned);
   }
-  ConvBackwardData &c = *entry;
-  memory diffSrc = c.diffSrc.Out(dx);
-  c.prim.execute(Stream(), {{DNNL_ARG_DIFF_DST, c.diffDst.In(dy)},
-                            {DNNL_ARG_WEIGHTS, c.weights.In(w)},
-                            {DNNL_ARG_DIFF_SRC, diffSrc}});
-  c.diffSrc.Finish(dx);
-  Stream().wait();
+  RunBackwardData(*entry, dy, w, dx);
   return info.Env().Undefined();
+}
+
+void RunBackwardWeights(ConvBackwardWeights &c, float *x, float *dy, float *dw) {
+  memory diffWeights = c.diffWeights.Out(dw);
+  c.prim.execute(Stream(), {{DNNL_ARG_SRC, c.src.In(x)},
+                            {DNNL_ARG_DIFF_DST, c.diffDst.In(dy)},
+                            {DNNL_ARG_DIFF_WEIGHTS, diffWeights}});
+  c.diffWeights.Finish(dw);
+  Stream().wait();
 }
 
 // conv3dBackwardFilter(x, dy, dw, params): params shapes = [x, filter, dy].
@@ -243,32 +320,26 @@ Napi::Value Conv3dBackwardFilter(const Napi::CallbackInfo &info) {
   float *x = FloatData(info[0], "x");
   float *dy = FloatData(info[1], "dy");
   float *dw = FloatData(info[2], "dw");
-  auto &entry = cache[p.key];
+  auto &entry = cache[p.key + ForcedLayout()];
   if (!entry) {
-    auto e = std::make_unique<ConvBackwardWeights>();
-    memory::desc xUser(ActivationDims(p.a), dt::f32, tag::ndhwc);
-    memory::desc wUser(FilterDims(p.b), dt::f32, tag::dhwio);
-    memory::desc yUser(ActivationDims(p.c), dt::f32, tag::ndhwc);
-    memory::desc xAny(ActivationDims(p.a), dt::f32, tag::any);
-    memory::desc wAny(FilterDims(p.b), dt::f32, tag::any);
-    memory::desc yAny(ActivationDims(p.c), dt::f32, tag::any);
-    auto hint = ForwardHint(xAny, wAny, yAny, p.g);
-    dnnl::convolution_backward_weights::desc d(algorithm::convolution_direct, xAny, wAny, yAny, p.g.strides,
-                                               p.g.dilations, p.g.padL, p.g.padR);
-    dnnl::convolution_backward_weights::primitive_desc pd(d, Engine(), hint);
-    e->prim = dnnl::convolution_backward_weights(pd);
-    e->src.Init(xUser, pd.src_desc(), true);
-    e->diffDst.Init(yUser, pd.diff_dst_desc(), true);
-    e->diffWeights.Init(wUser, pd.diff_weights_desc(), false);
-    entry = std::move(e);
+    auto build = [&](tag layout) {
+      ConvDescs d(p, layout);
+      auto hint = ForwardDesc(d, p.g);
+      dnnl::convolution_backward_weights::desc desc(algorithm::convolution_direct, d.x, d.w, d.y, p.g.strides,
+                                                    p.g.dilations, p.g.padL, p.g.padR);
+      dnnl::convolution_backward_weights::primitive_desc pd(desc, Engine(), hint);
+      auto e = std::make_unique<ConvBackwardWeights>();
+      e->prim = dnnl::convolution_backward_weights(pd);
+      e->src.Init(d.xUser, pd.src_desc(), true);
+      e->diffDst.Init(d.yUser, pd.diff_dst_desc(), true);
+      e->diffWeights.Init(d.wUser, pd.diff_weights_desc(), false);
+      return e;
+    };
+    auto tuned =
+        Tuned<ConvBackwardWeights>(build, [&](ConvBackwardWeights &c) { RunBackwardWeights(c, x, dy, dw); });
+    entry = std::move(tuned);
   }
-  ConvBackwardWeights &c = *entry;
-  memory diffWeights = c.diffWeights.Out(dw);
-  c.prim.execute(Stream(), {{DNNL_ARG_SRC, c.src.In(x)},
-                            {DNNL_ARG_DIFF_DST, c.diffDst.In(dy)},
-                            {DNNL_ARG_DIFF_WEIGHTS, diffWeights}});
-  c.diffWeights.Finish(dw);
-  Stream().wait();
+  RunBackwardWeights(*entry, x, dy, dw);
   return info.Env().Undefined();
 }
 
