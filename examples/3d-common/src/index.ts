@@ -26,4 +26,5 @@ export {
   runExample,
   runExampleCli,
 } from './run.js';
+export { checkSmokeResult } from './testing.js';
 export { segmentationLoss, type TrainingLog, trainOnFold } from './train.js';

@@ -113,10 +113,9 @@ export async function trainWithFit(
   rows: TrainingRows,
   options: TrainingOptions,
 ): Promise<number[]> {
-  model.compile({
-    optimizer: train.adam(options.learningRate),
-    loss: packedRewardPenaltyDiceLoss(),
-  });
+  // Our optimizer, not a string name: the model then does not own it, so it is ours to dispose.
+  const optimizer = train.adam(options.learningRate);
+  model.compile({ optimizer, loss: packedRewardPenaltyDiceLoss() });
   const packed = packTargetAndMap(rows.y, rows.map);
   const random = seededRandom(options.seed);
   const count = rows.x.shape[0];
@@ -125,14 +124,17 @@ export async function trainWithFit(
   const dataset = {
     size: batchCount,
     iterator: async () => {
-      const batches = shuffledBatches(count, options.batchSize, random);
+      // Plain numbers until a batch is asked for: fitDataset may open an iterator it never reads.
+      const batches = shuffledOrder(count, options.batchSize, random);
       let next = 0;
       return {
         next: async () => {
           const indices = batches[next++];
           if (indices === undefined) return { value: undefined, done: true as const };
-          const value = { xs: gather(rows.x, indices), ys: gather(packed, indices) };
-          indices.dispose();
+          const value = tidy(() => {
+            const rowsOfBatch = tensor1d(indices, 'int32');
+            return { xs: gather(rows.x, rowsOfBatch), ys: gather(packed, rowsOfBatch) };
+          });
           return { value, done: false as const };
         },
       };
@@ -143,18 +145,24 @@ export async function trainWithFit(
     return (history.history['loss'] ?? []).map(Number);
   } finally {
     packed.dispose();
+    optimizer.dispose();
   }
 }
 
 function shuffledBatches(count: number, batchSize: number, random: Random): Tensor1D[] {
+  return shuffledOrder(count, batchSize, random).map((indices) => tensor1d(indices, 'int32'));
+}
+
+/** Row indices in a fresh random order, cut into batches (the last one may be smaller). */
+function shuffledOrder(count: number, batchSize: number, random: Random): number[][] {
   const order = Array.from({ length: count }, (_, i) => i);
   for (let i = count - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
-  const batches: Tensor1D[] = [];
+  const batches: number[][] = [];
   for (let start = 0; start < count; start += batchSize) {
-    batches.push(tensor1d(order.slice(start, start + batchSize), 'int32'));
+    batches.push(order.slice(start, start + batchSize));
   }
   return batches;
 }
