@@ -7,7 +7,7 @@
  */
 import '@tensorflow/tfjs-backend-cpu';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dispose, setBackend } from '@tensorflow/tfjs-core';
 import {
@@ -26,7 +26,8 @@ await setBackend('cpu');
 
 const BATCH = 16;
 const WARMUP = 2;
-const MEASURED = 15;
+const ROUNDS = 5;
+const PER_ROUND = 6;
 
 const rows: Array<Record<string, string>> = [];
 const time = async <T>(fn: () => T | Promise<T>): Promise<[T, number]> => {
@@ -52,44 +53,51 @@ const cases: Array<[MapKind, Augmentation]> = [
   ['paper', referenceAugmentation()],
   ['reference', referenceAugmentation()],
 ];
-for (const [maps, augmentation] of cases) {
-  const [stream, setupSeconds] = await time(() =>
-    createBatchStream({
-      dataset: data,
-      rows: fold.train,
-      batchSize: BATCH,
-      augmentation,
-      seed: 1,
-      maps,
-    }),
-  );
+// Rounds interleave the configurations so that load from other processes hits them alike.
+const takers = cases.map(([maps, augmentation]) => {
+  const stream = createBatchStream({
+    dataset: data,
+    rows: fold.train,
+    batchSize: BATCH,
+    augmentation,
+    seed: 1,
+    maps,
+  });
   let epoch = 0;
   let iterator = stream.epoch(epoch);
-  const take = () => {
+  return () => {
     let next = iterator.next();
     if (next.done) {
       iterator = stream.epoch(++epoch);
       next = iterator.next();
     }
     const batch = next.value!;
-    const b = batch as unknown as Record<string, unknown>;
-    dispose([
-      batch.x,
-      batch.y,
-      ...(['rpMap', 'target'] as const).flatMap((k) => (b[k] ? [b[k] as typeof batch.x] : [])),
-    ]);
+    const extra = [batch.rpMap, batch.target].filter((t) => t !== undefined);
+    dispose([batch.x, batch.y, ...extra]);
   };
-  for (let i = 0; i < WARMUP; i++) take();
-  const [, seconds] = await time(() => {
-    for (let i = 0; i < MEASURED; i++) take();
-  });
+});
+for (const take of takers) for (let i = 0; i < WARMUP; i++) take();
+const rates: number[][] = cases.map(() => []);
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [c, take] of takers.entries()) {
+    const [, seconds] = await time(() => {
+      for (let i = 0; i < PER_ROUND; i++) take();
+    });
+    rates[c]!.push(PER_ROUND / seconds);
+  }
+}
+for (const [c, [maps, augmentation]] of cases.entries()) {
+  const r = [...rates[c]!].sort((a, b) => a - b);
+  const median = r[Math.floor(r.length / 2)]!;
   rows.push({
     step: `stream 64³ batch ${BATCH}, maps '${maps}', ${augmentation.name}`,
-    result: `${(MEASURED / seconds).toFixed(2)} batches/s (${((MEASURED * BATCH) / seconds).toFixed(0)} samples/s; setup ${setupSeconds.toFixed(2)} s)`,
+    result: `${median.toFixed(2)} batches/s median (${r[0]!.toFixed(2)}–${r.at(-1)!.toFixed(2)}; ${(median * BATCH).toFixed(0)} samples/s)`,
   });
 }
 
-console.log(`\n@rpdl/cm-dataset pipeline, Node ${process.version}, tfjs cpu backend\n`);
+console.log(
+  `\n@rpdl/cm-dataset pipeline, Node ${process.version}, tfjs cpu backend, load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores\n`,
+);
 const width = Math.max(...rows.map((r) => r.step!.length));
 console.log(`| ${'step'.padEnd(width)} | result |`);
 console.log(`|${'-'.repeat(width + 2)}|--------|`);

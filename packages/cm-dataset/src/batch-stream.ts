@@ -49,8 +49,7 @@ export interface BatchStreamOptions<M extends MapKind = 'none'> {
   dropRemainder?: boolean;
 }
 
-/** One batch: float32 tensors shaped [batch, D, H, W, 1]. The caller disposes them. */
-export type Batch<M extends MapKind = 'none'> = {
+interface BatchBase {
   /** Normalised labels. */
   x: Tensor5D;
   /** Binary drilled region. */
@@ -59,8 +58,21 @@ export type Batch<M extends MapKind = 'none'> = {
   rows: number[];
   /** Augmentation index of each sample. */
   transforms: number[];
-} & (M extends 'paper' ? { rpMap: Tensor5D } : unknown) &
-  (M extends 'reference' ? { target: Tensor5D } : unknown);
+}
+
+/**
+ * One batch: float32 tensors shaped [batch, D, H, W, 1]. The caller disposes them. With a
+ * literal `maps` the extra tensor is typed as present (`rpMap` for `'paper'`, `target` for
+ * `'reference'`); with a `MapKind` only known at run time both are optional.
+ */
+export type Batch<M extends MapKind = MapKind> = BatchBase &
+  ([M] extends ['none']
+    ? { rpMap?: never; target?: never }
+    : [M] extends ['paper']
+      ? { rpMap: Tensor5D; target?: never }
+      : [M] extends ['reference']
+        ? { target: Tensor5D; rpMap?: never }
+        : { rpMap?: Tensor5D; target?: Tensor5D });
 
 export interface BatchStream<M extends MapKind = 'none'>
   extends Iterable<Batch<M>>,
@@ -188,7 +200,12 @@ export function createBatchStream<M extends MapKind = 'none'>(
     byBone.set(b, list);
   }
   const paperMaps = new Map<number, Float32Array>();
-  const counts = new Map<number, { counts: Uint16Array; divisor: number }>();
+  // The authors' target depends on a voxel only through (mask, count), so it is tabulated per
+  // bone with referenceTarget itself and looked up per voxel.
+  const targets = new Map<
+    number,
+    { counts: Uint16Array; marked: Float32Array; unmarked: Float32Array }
+  >();
   const mapRowSet = new Set(mapRows);
   const penalty = options.penalty ?? (maps === 'reference' ? -7 : -1);
   for (const r of rows) {
@@ -206,17 +223,22 @@ export function createBatchStream<M extends MapKind = 'none'>(
           `row ${r} is not in mapRows; the reference target needs each row's own annotation among the counts`,
         );
       }
-      if (!counts.has(b)) {
-        counts.set(b, {
+      if (!targets.has(b)) {
+        const k = masks!.length;
+        const divisor = options.divisor ?? k;
+        const levels = Array.from({ length: k + 1 }, (_, c) => c);
+        targets.set(b, {
           counts: countAnnotations(masks!),
-          divisor: options.divisor ?? masks!.length,
+          // Index 0 of `marked` is never read: a marked voxel's count includes its own annotation.
+          marked: referenceTarget(
+            levels.map((c) => (c === 0 ? 0 : 1)),
+            levels,
+            { penalty, divisor },
+          ),
+          unmarked: referenceTarget(new Array<number>(k + 1).fill(0), levels, { penalty, divisor }),
         });
       }
     }
-  }
-  if (maps === 'reference') {
-    // Validates penalty and divisor once, on a one-voxel case.
-    referenceTarget([0], [0], { penalty, divisor: options.divisor ?? 1 });
   }
 
   function* runEpoch(index: number): Generator<Batch<M>, void, undefined> {
@@ -227,6 +249,7 @@ export function createBatchStream<M extends MapKind = 'none'>(
     for (let i = 0; i < available; i++) order[i] = i;
     if (shuffle) shuffleInPlace(order, seededRandom(mixSeed(seed, index)));
     const [d, h, w] = shape;
+    const scratch = maps === 'reference' ? new Float32Array(voxels) : undefined;
     for (let batch = 0; batch < batchesPerEpoch; batch++) {
       const start = batch * batchSize;
       const n = Math.min(batchSize, samples - start);
@@ -248,12 +271,12 @@ export function createBatchStream<M extends MapKind = 'none'>(
         if (maps === 'paper') {
           applyTransform(paperMaps.get(bone)!, shape, transform, extra!, offset);
         } else if (maps === 'reference') {
-          const c = counts.get(bone)!;
-          const target = referenceTarget(dataset.masks[row]!, c.counts, {
-            penalty,
-            divisor: c.divisor,
-          });
-          applyTransform(target, shape, transform, extra!, offset);
+          const { counts, marked, unmarked } = targets.get(bone)!;
+          const mask = dataset.masks[row]!;
+          for (let i = 0; i < voxels; i++) {
+            scratch![i] = mask[i] ? marked[counts[i]!]! : unmarked[counts[i]!]!;
+          }
+          applyTransform(scratch!, shape, transform, extra!, offset);
         }
         batchRows.push(row);
         transforms.push(t);
