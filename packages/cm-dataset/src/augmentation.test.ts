@@ -113,6 +113,15 @@ describe('referenceAugmentation on a 3×3×3 cube with distinct values', () => {
     }
   });
 
+  it('index 215 (three turns in each plane, all mirrors): out[p][q][r] = in[2−r][q][2−p]', () => {
+    // Hand-derived: three quarter turns invert one turn, out[p][q] = in[n−1−q][p] per plane;
+    // chaining the mirrors and the three planes gives 9(2 − r) + 3q + (2 − p).
+    expect([...applyTransform(v, [3, 3, 3], aug.transform(215))]).toEqual([
+      20, 11, 2, 23, 14, 5, 26, 17, 8, 19, 10, 1, 22, 13, 4, 25, 16, 7, 18, 9, 0, 21, 12, 3, 24, 15,
+      6,
+    ]);
+  });
+
   it('orders mirrors as index = 4·f2 + 2·f1 + f0 within each rotation', () => {
     const r = aug.transform(8 * 5); // rotation 5, no mirror
     for (let m = 0; m < 8; m++) {

@@ -72,6 +72,13 @@ describe('readNpy on files numpy wrote', () => {
     expect([...readNpy(b64(NUMPY.bigEndianInt32)).data]).toEqual([-1, 16909060]);
   });
 
+  it('reads from a pooled Node Buffer (non-zero byteOffset) without touching its neighbours', () => {
+    const bytes = Buffer.from(b64(NUMPY.bigEndianInt32));
+    const a = readNpy(bytes);
+    expect(a.data.length).toBe(2);
+    expect([...a.data]).toEqual([-1, 16909060]);
+  });
+
   it('reads a 0-d array as shape [] with one element', () => {
     const a = readNpy(b64(NUMPY.scalar));
     expect(a.shape).toEqual([]);

@@ -127,7 +127,9 @@ export function readNpy(bytes: Uint8Array): NpyArray {
       `shape (${shape.join(', ')}) of ${descr} needs ${count * info.size} data bytes but the file has ${available}`,
     );
   }
-  const copy = bytes.slice(dataStart, dataStart + available);
+  // An explicit copy: Buffer#slice would return a view into a shared pool.
+  const copy = new Uint8Array(available);
+  copy.set(bytes.subarray(dataStart, dataStart + available));
   const bigEndian = descr[0] === '>';
   if (info.size > 1 && bigEndian === HOST_LITTLE_ENDIAN) swapBytes(copy, info.size);
   let data = info.make(copy.buffer);

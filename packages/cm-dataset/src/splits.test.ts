@@ -23,6 +23,19 @@ describe('leave-one-out splits on the 9 × 7 CM layout', () => {
     }
   });
 
+  it('partitions every row once in each surgeon fold, and generalises to B × S', () => {
+    for (let s = 0; s < 7; s++) {
+      const { train, test } = leaveOneSurgeonOut(s);
+      expect(test).toHaveLength(9);
+      expect(test.every((r) => r % 7 === s)).toBe(true);
+      expect([...train, ...test].sort((x, y) => x - y)).toEqual([...Array(63).keys()]);
+    }
+    const layout = { bones: 3, surgeons: 4 };
+    expect(leaveOneBoneOut(1, layout).test).toEqual([4, 5, 6, 7]);
+    expect(leaveOneSurgeonOut(3, layout).test).toEqual([3, 7, 11]);
+    expect(leaveOneSurgeonOut(3, layout).train).toEqual([0, 1, 2, 4, 5, 6, 8, 9, 10]);
+  });
+
   it('rejects out-of-range folds and bad layouts', () => {
     expect(() => leaveOneBoneOut(9)).toThrow(/bone must be an integer in 0\.\.8, got 9/);
     expect(() => leaveOneSurgeonOut(-1)).toThrow(/surgeon/);
