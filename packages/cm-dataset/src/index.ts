@@ -51,7 +51,6 @@ export {
   PHANTOM_LABELS,
   type PhantomOptions,
   type PhantomSize,
-  type SurgeonStyle,
 } from './phantom.js';
 export {
   CM_LAYOUT,

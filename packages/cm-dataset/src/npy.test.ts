@@ -274,6 +274,17 @@ describe('writeNpy', () => {
     expect(header).toMatch(/^\{'descr': '<i2', 'fortran_order': False, 'shape': \(3,\), \} +\n$/);
   });
 
+  it('ties dtype and typed array together at compile time', () => {
+    // @ts-expect-error a Float32Array cannot carry dtype 'int8'
+    const wrong: NpyArray = {
+      dtype: 'int8',
+      shape: [1],
+      data: new Float32Array(1),
+      fortranOrder: false,
+    };
+    expect(() => writeNpy(wrong)).toThrow(/needs a Int8Array/);
+  });
+
   it('refuses a typed array of the wrong kind, a wrong length and bad dims', () => {
     const wrongType = { dtype: 'int8', shape: [1], data: new Float32Array(1), fortranOrder: false };
     expect(() => writeNpy(wrongType as unknown as NpyArray)).toThrow(

@@ -34,7 +34,7 @@ export const PHANTOM_LABELS = Object.freeze([
 ] as const);
 
 /** A surgeon's habits, held across bones. Distances are in units of half the volume's edge. */
-export interface SurgeonStyle {
+interface SurgeonStyle {
   /** Scales the bowl's width and height. */
   extent: number;
   /** Scales the bowl's depth. */
