@@ -55,7 +55,13 @@ interface MyronenkoSettings extends ResolvedModelOptions {
 
 function resolve(options: Myronenko2018Options): MyronenkoSettings {
   // The encoder halves the volume depth − 1 times and the VAE branch once more.
-  const base = resolveModelOptions('myronenko2018', options, MYRONENKO_DEFAULTS, (o) => o.depth);
+  const base = resolveModelOptions('myronenko2018', options, MYRONENKO_DEFAULTS, (o) => o.depth, [
+    'blocksPerLevel',
+    'groups',
+    'vaeLatentDim',
+    'vaeReducedChannels',
+    'hiddenActivation',
+  ]);
   const blocksPerLevel =
     options.blocksPerLevel ?? Array.from({ length: base.depth }, (_, l) => [1, 2, 2][l] ?? 4);
   if (

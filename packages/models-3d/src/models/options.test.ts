@@ -69,6 +69,11 @@ describe('model options', () => {
     expect(() => buildModel('unet3d', { activation: 'softmax' })).toThrow(/softmax over 1 label/);
     expect(() => buildModel('unet3d', { seed: 0.5 })).toThrow(/seed must be an integer/);
     expect(() => buildModel('segnet' as never)).toThrow(/unknown model "segnet"/);
+    // @ts-expect-error vaeLatentDim belongs to myronenko2018 only
+    expect(() => buildModel('unet3d', { vaeLatentDim: 8 })).toThrow(
+      /unet3d: unknown option 'vaeLatentDim'; expected one of inputShape, baseFilters/,
+    );
+    expect(() => myronenko2018({ latent: 8 } as never)).toThrow(/unknown option 'latent'/);
     expect(() => myronenko2018({ inputShape: [24, 24, 24, 1] })).toThrow(
       /myronenko2018: each spatial size must be divisible by 16/,
     );

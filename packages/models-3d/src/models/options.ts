@@ -51,6 +51,16 @@ export const PAPER_DEFAULTS: Readonly<Omit<ResolvedModelOptions, 'seed'>> = Obje
   activation: 'sigmoid' as const,
 });
 
+const COMMON_OPTION_KEYS = [
+  'inputShape',
+  'baseFilters',
+  'depth',
+  'labels',
+  'dropout',
+  'activation',
+  'seed',
+] as const;
+
 function positiveInteger(value: number, what: string, model: string): number {
   if (!Number.isInteger(value) || value < 1) {
     throw new RangeError(`${model}: ${what} must be a positive integer, got ${String(value)}`);
@@ -61,7 +71,8 @@ function positiveInteger(value: number, what: string, model: string): number {
 /**
  * Fills in defaults and validates options: positive integer sizes, a spatial size divisible by
  * `2^downsamplings`, a dropout rate in [0, 1), a known activation. `downsamplings` is how often
- * the model halves the volume (depth − 1 for the U-net family).
+ * the model halves the volume (depth − 1 for the U-net family). Keys other than the common
+ * ones and `extraKeys` are rejected, so a misspelt or misplaced option is never ignored.
  *
  * @example
  * resolveModelOptions('unet3d', { depth: 3 }, PAPER_DEFAULTS, (o) => o.depth - 1).depth; // 3
@@ -71,9 +82,18 @@ export function resolveModelOptions(
   options: ModelOptions,
   defaults: Readonly<Omit<ResolvedModelOptions, 'seed'>>,
   downsamplings: (resolved: ResolvedModelOptions) => number,
+  extraKeys: readonly string[] = [],
 ): ResolvedModelOptions {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`${model}: options must be an object, got ${String(options)}`);
+  }
+  const known = [...COMMON_OPTION_KEYS, ...extraKeys];
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new RangeError(
+        `${model}: unknown option '${key}'; expected one of ${known.join(', ')}`,
+      );
+    }
   }
   const inputShape = options.inputShape ?? defaults.inputShape;
   if (!Array.isArray(inputShape) || inputShape.length !== 4) {
