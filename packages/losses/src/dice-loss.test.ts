@@ -12,6 +12,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { diceLoss64, maxError, prng } from '../test/float64.js';
+import { diceLossWith } from './dice-loss.js';
 import { diceLoss } from './index.js';
 
 beforeAll(async () => {
@@ -67,9 +68,17 @@ describe('diceLoss', () => {
         const ref = diceLoss64(yv, pv, shape, 1, grouping);
         const yt = tensor(yv, shape);
         const pt = tensor(pv, shape);
-        expect(Math.abs(diceLoss(yt, pt, grouping).dataSync()[0]! - ref.loss)).toBeLessThan(1e-6);
-        const g = tidy(() => grad((q: Tensor) => diceLoss(yt, q, grouping))(pt).dataSync());
-        expect(maxError(g, ref.grad)).toBeLessThan(1e-6);
+        // analytic in the backend's preferred layout, analytic element-wise, autodiff
+        const variants = [
+          (q: Tensor) => diceLoss(yt, q, grouping),
+          (q: Tensor) => diceLossWith(yt, q, grouping, 'elementwise'),
+          (q: Tensor) => diceLoss(yt, q, { ...grouping, gradient: 'autodiff' }),
+        ];
+        for (const loss of variants) {
+          expect(Math.abs(loss(pt).dataSync()[0]! - ref.loss)).toBeLessThan(1e-6);
+          const g = tidy(() => grad(loss)(pt).dataSync());
+          expect(maxError(g, ref.grad)).toBeLessThan(1e-6);
+        }
       }
     }
   });
@@ -83,6 +92,9 @@ describe('diceLoss', () => {
     expect(memory().numTensors).toBe(before);
     expect(() => diceLoss(y, tensor2d([[1, 0, 0]]))).toThrow(/must be equal/);
     expect(() => diceLoss(y, p, { smooth: -1 })).toThrow(/smooth/);
+    expect(() => diceLoss(y, p, { gradient: 'exact' as 'analytic' })).toThrow(/gradient must be/);
+    // the analytic gradient closes over the target: tfjs refuses a gradient it cannot reach
+    expect(() => grad((t: Tensor) => diceLoss(t, p))(y)).toThrow(/Cannot compute gradient/);
     expect(() => diceLoss(y, tensor2d([[Number.NaN, 0]]))).toThrow(/yPred contains NaN/);
     expect(() => diceLoss(tensor2d([[Number.POSITIVE_INFINITY, 0]]), p)).toThrow(/yTrue contains/);
     expect(() => diceLoss(tensor2d([[0, 0]]), tensor2d([[0, 0]]), { smooth: 0 })).toThrow(/0\/0/);

@@ -1,11 +1,18 @@
 import { add, mul, type Scalar, type Tensor, tidy } from '@tensorflow/tfjs-core';
+import { type AnalyticStrategy, analyticLoss, preferredStrategy } from './analytic-ratio.js';
 import { smoothedRatioLoss } from './dice-ratio.js';
+import { type GradientMode, resolveGradientMode } from './gradient-mode.js';
 import { assertGrouping, type GroupingOptions, groupSum, reductionAxes } from './grouping.js';
 import { assertSameShape, assertSmooth } from './validate.js';
 
 export interface DiceLossOptions extends GroupingOptions {
   /** Added to numerator and denominator (paper Eq. 2's ε). Default 1, the authors' code. */
   smooth?: number;
+  /**
+   * `'analytic'` (default): the exact gradient `∂L/∂Pᵢ = (A − 2·yᵢ·B) / B²` (A = 2·Σ y·P + s,
+   * B = Σ y + Σ P + s) through `customGrad`, `yTrue` a constant; `'autodiff'`: tfjs differentiates.
+   */
+  gradient?: GradientMode;
 }
 
 /**
@@ -23,17 +30,33 @@ export interface DiceLossOptions extends GroupingOptions {
  * loss.print(); // 0.2 = 1 − (2·1.5 + 1) / (2 + 2 + 1)
  */
 export function diceLoss(yTrue: Tensor, yPred: Tensor, options: DiceLossOptions = {}): Scalar {
+  return diceLossWith(yTrue, yPred, options);
+}
+
+/** {@link diceLoss} with the analytic layout forced, so tests can cover both. */
+export function diceLossWith(
+  yTrue: Tensor,
+  yPred: Tensor,
+  options: DiceLossOptions,
+  strategy?: AnalyticStrategy,
+): Scalar {
   const fn = 'diceLoss';
   const smooth = options.smooth ?? 1;
   assertSmooth(fn, smooth);
   assertGrouping(fn, options);
   const inputs = { yTrue, yPred };
   assertSameShape(fn, inputs);
-  return tidy(() => {
-    // Functional ops only: chained tensor methods need a side-effect import this package must not force.
-    const axes = reductionAxes(yTrue.rank, options);
-    const overlap = groupSum(mul(yTrue, yPred), axes);
-    const total = add(groupSum(yTrue, axes), groupSum(yPred, axes));
-    return smoothedRatioLoss(fn, overlap, total, smooth, inputs);
-  });
+  const gradient = resolveGradientMode(fn, options.gradient, yPred);
+  const axes = reductionAxes(yTrue.rank, options);
+  if (gradient === 'autodiff') {
+    return tidy(() => {
+      // Functional ops only: chained tensor methods need a side-effect import this package must not force.
+      const overlap = groupSum(mul(yTrue, yPred), axes);
+      const total = add(groupSum(yTrue, axes), groupSum(yPred, axes));
+      return smoothedRatioLoss(fn, overlap, total, smooth, inputs);
+    });
+  }
+  const terms = () => ({ reward: yTrue, constant: [yTrue] as [Tensor] });
+  const config = { fn, shape: yTrue.shape, smooth, axes, inputs, terms };
+  return analyticLoss(config, strategy ?? preferredStrategy(yTrue.shape, axes))(yPred);
 }

@@ -1,6 +1,7 @@
 export { diceCoefficient, type ThresholdOptions } from './dice-coefficient.js';
 export { type DiceLossOptions, diceLoss } from './dice-loss.js';
 export { foregroundWeight, type MaskSource } from './foreground-weight.js';
+export type { GradientMode } from './gradient-mode.js';
 export type { GroupingOptions } from './grouping.js';
 export { packedRewardPenaltyDiceLoss, packTargetAndMap } from './packed.js';
 export {
@@ -9,7 +10,6 @@ export {
 } from './reference-reward-penalty-dice-loss.js';
 export { rewardPenaltyDice } from './reward-penalty-dice.js';
 export {
-  type GradientMode,
   type RewardPenaltyDiceLossOptions,
   rewardPenaltyDiceLoss,
 } from './reward-penalty-dice-loss.js';

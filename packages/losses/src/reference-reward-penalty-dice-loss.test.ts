@@ -14,6 +14,7 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { maxError, prng, referenceLoss64, rewardPenaltyDiceLoss64 } from '../test/float64.js';
 import { referenceRewardPenaltyDiceLoss } from './index.js';
+import { referenceRewardPenaltyDiceLossWith } from './reference-reward-penalty-dice-loss.js';
 
 beforeAll(async () => {
   await setBackend('cpu');
@@ -61,19 +62,24 @@ describe('referenceRewardPenaltyDiceLoss', () => {
       [2, 3, 2, 1],
       [1, 2, 2, 2, 2],
     ]) {
-      for (const grouping of [{}, { perSample: true }]) {
+      for (const grouping of [{}, { perSample: true }, { perChannel: true }]) {
         const n = shape.reduce((a, b) => a * b, 1);
         const tv = Array.from({ length: n }, () => [1, 3 / 7, 0, -1][Math.floor(rand() * 4)]!);
         const pv = Array.from({ length: n }, () => rand());
         const ref = referenceLoss64(tv, pv, shape, 1, grouping);
         const tt = tensor(tv, shape);
         const pt = tensor(pv, shape);
-        const loss = referenceRewardPenaltyDiceLoss(tt, pt, grouping).dataSync()[0]!;
-        expect(Math.abs(loss - ref.loss)).toBeLessThan(1e-6);
-        const g = tidy(() =>
-          grad((q: Tensor) => referenceRewardPenaltyDiceLoss(tt, q, grouping))(pt).dataSync(),
-        );
-        expect(maxError(g, ref.grad)).toBeLessThan(1e-6);
+        const variants = [
+          (q: Tensor) => referenceRewardPenaltyDiceLoss(tt, q, grouping),
+          (q: Tensor) => referenceRewardPenaltyDiceLossWith(tt, q, grouping, 'elementwise'),
+          (q: Tensor) =>
+            referenceRewardPenaltyDiceLoss(tt, q, { ...grouping, gradient: 'autodiff' }),
+        ];
+        for (const loss of variants) {
+          expect(Math.abs(loss(pt).dataSync()[0]! - ref.loss)).toBeLessThan(1e-6);
+          const g = tidy(() => grad(loss)(pt).dataSync());
+          expect(maxError(g, ref.grad)).toBeLessThan(1e-6);
+        }
       }
     }
   });

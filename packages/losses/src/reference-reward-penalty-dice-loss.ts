@@ -1,11 +1,18 @@
 import { abs, add, mul, type Scalar, type Tensor, tidy } from '@tensorflow/tfjs-core';
+import { type AnalyticStrategy, analyticLoss, preferredStrategy } from './analytic-ratio.js';
 import { smoothedRatioLoss } from './dice-ratio.js';
+import { type GradientMode, resolveGradientMode } from './gradient-mode.js';
 import { assertGrouping, type GroupingOptions, groupSum, reductionAxes } from './grouping.js';
 import { assertSameShape, assertSmooth } from './validate.js';
 
 export interface ReferenceRewardPenaltyDiceLossOptions extends GroupingOptions {
   /** Added to numerator and denominator. Default 1, the authors' code. */
   smooth?: number;
+  /**
+   * `'analytic'` (default): the exact gradient `∂L/∂Pᵢ = (A − 2·Tᵢ·B) / B²` (A = 2·Σ T·P + s,
+   * B = Σ |T| + Σ P + s) through `customGrad`, `target` a constant; `'autodiff'`: tfjs differentiates.
+   */
+  gradient?: GradientMode;
 }
 
 /**
@@ -17,7 +24,7 @@ export interface ReferenceRewardPenaltyDiceLossOptions extends GroupingOptions {
  * This is not Eq. 3: the target and the map are one tensor, so penalised voxels lower the
  * numerator directly (T < 0 there) instead of only raising the denominator through |M|; P is
  * not weighted by |M| in the denominator; and voxels marked by this annotator alone, or only by
- * others, weigh 0. Gradients come from tfjs autodiff.
+ * others, weigh 0.
  *
  * @param target T from `referenceTarget`, rank 2–5.
  * @param yPred predicted probabilities, same shape.
@@ -35,16 +42,32 @@ export function referenceRewardPenaltyDiceLoss(
   yPred: Tensor,
   options: ReferenceRewardPenaltyDiceLossOptions = {},
 ): Scalar {
+  return referenceRewardPenaltyDiceLossWith(target, yPred, options);
+}
+
+/** {@link referenceRewardPenaltyDiceLoss} with the analytic layout forced, so tests can cover both. */
+export function referenceRewardPenaltyDiceLossWith(
+  target: Tensor,
+  yPred: Tensor,
+  options: ReferenceRewardPenaltyDiceLossOptions,
+  strategy?: AnalyticStrategy,
+): Scalar {
   const fn = 'referenceRewardPenaltyDiceLoss';
   const smooth = options.smooth ?? 1;
   assertSmooth(fn, smooth);
   assertGrouping(fn, options);
   const inputs = { target, yPred };
   assertSameShape(fn, inputs);
-  return tidy(() => {
-    const axes = reductionAxes(target.rank, options);
-    const overlap = groupSum(mul(target, yPred), axes);
-    const total = add(groupSum(abs(target), axes), groupSum(yPred, axes));
-    return smoothedRatioLoss(fn, overlap, total, smooth, inputs);
-  });
+  const gradient = resolveGradientMode(fn, options.gradient, yPred);
+  const axes = reductionAxes(target.rank, options);
+  if (gradient === 'autodiff') {
+    return tidy(() => {
+      const overlap = groupSum(mul(target, yPred), axes);
+      const total = add(groupSum(abs(target), axes), groupSum(yPred, axes));
+      return smoothedRatioLoss(fn, overlap, total, smooth, inputs);
+    });
+  }
+  const terms = () => ({ reward: target, constant: [abs(target)] as [Tensor] });
+  const config = { fn, shape: target.shape, smooth, axes, inputs, terms };
+  return analyticLoss(config, strategy ?? preferredStrategy(target.shape, axes))(yPred);
 }

@@ -11,19 +11,47 @@ import {
   tidy,
 } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { maxError, prng, rewardPenaltyDiceLoss64 } from '../test/float64.js';
-import { type GradientMode, rewardPenaltyDiceLoss } from './index.js';
+import {
+  diceLoss64,
+  maxError,
+  prng,
+  referenceLoss64,
+  rewardPenaltyDiceLoss64,
+} from '../test/float64.js';
+import { preferredStrategy } from './analytic-ratio.js';
+import { rewardPenaltyDiceLoss } from './index.js';
+import {
+  type RewardPenaltyDiceLossOptions,
+  rewardPenaltyDiceLossWith,
+} from './reward-penalty-dice-loss.js';
 
 beforeAll(async () => {
   await setBackend('cpu');
 });
 
-const MODES: GradientMode[] = ['analytic', 'autodiff'];
+/**
+ * The three ways the loss can run: the analytic gradient in the layout the backend prefers
+ * (matrix products on cpu when groups are contiguous), the analytic gradient element-wise, and
+ * tfjs autodiff.
+ */
+const VARIANTS = ['analytic', 'elementwise', 'autodiff'] as const;
+type Variant = (typeof VARIANTS)[number];
+type Options = Omit<RewardPenaltyDiceLossOptions, 'gradient'> & { variant?: Variant };
 
-function gradOf(y: Tensor, p: Tensor, m: Tensor, options: object): Float32Array {
-  return tidy(() =>
-    grad((q: Tensor) => rewardPenaltyDiceLoss(y, q, m, options))(p).dataSync(),
-  ) as Float32Array;
+function rpdl(y: Tensor, p: Tensor, m: Tensor, { variant = 'analytic', ...rest }: Options = {}) {
+  if (variant === 'autodiff')
+    return rewardPenaltyDiceLoss(y, p, m, { ...rest, gradient: 'autodiff' });
+  return rewardPenaltyDiceLossWith(
+    y,
+    p,
+    m,
+    rest,
+    variant === 'elementwise' ? 'elementwise' : undefined,
+  );
+}
+
+function gradOf(y: Tensor, p: Tensor, m: Tensor, options: Options): Float32Array {
+  return tidy(() => grad((q: Tensor) => rpdl(y, q, m, options))(p).dataSync()) as Float32Array;
 }
 
 describe('rewardPenaltyDiceLoss', () => {
@@ -34,14 +62,11 @@ describe('rewardPenaltyDiceLoss', () => {
 
   it('matches hand-derived values (Eq. 3)', () => {
     // Σ yPM = 0.9 + 0.3 = 1.2; Σ y|M| = 1.5; Σ P|M| = 0.9 + 0.3 + 0.2 + 0.1 = 1.5
-    for (const gradient of MODES) {
+    for (const variant of VARIANTS) {
       // s = 1: 1 − (2.4 + 1) / (3 + 1) = 0.15
-      expect(rewardPenaltyDiceLoss(y, p, m, { gradient }).dataSync()[0]).toBeCloseTo(0.15, 6);
+      expect(rpdl(y, p, m, { variant }).dataSync()[0]).toBeCloseTo(0.15, 6);
       // s = 0: 1 − 2.4 / 3 = 0.2
-      expect(rewardPenaltyDiceLoss(y, p, m, { smooth: 0, gradient }).dataSync()[0]).toBeCloseTo(
-        0.2,
-        6,
-      );
+      expect(rpdl(y, p, m, { smooth: 0, variant }).dataSync()[0]).toBeCloseTo(0.2, 6);
     }
   });
 
@@ -49,8 +74,8 @@ describe('rewardPenaltyDiceLoss', () => {
     // Eq. 4: ∂/∂Pᵢ = 2·(|Mᵢ|·Σ yPM − yᵢMᵢ·B) / B², Σ yPM = 1.2, B = 3
     // i0: 2(1.2 − 3)/9 = −0.4; i1: 2(0.6 − 1.5)/9 = −0.2; i2: 2·0.6/9 = 0.1333…; i3: 2·1.2/9 = 0.2666…
     const expected = [-0.4, -0.2, 1.2 / 9, 2.4 / 9];
-    for (const gradient of MODES) {
-      const g = gradOf(y, p, m, { smooth: 0, gradient });
+    for (const variant of VARIANTS) {
+      const g = gradOf(y, p, m, { smooth: 0, variant });
       for (let i = 0; i < 4; i++) expect(g[i]).toBeCloseTo(expected[i]!, 6);
     }
   });
@@ -80,9 +105,9 @@ describe('rewardPenaltyDiceLoss', () => {
         const smooth = rand() < 0.5 ? 1 : 0.1;
         const ref = rewardPenaltyDiceLoss64(yv, pv, mv, shape, smooth, grouping);
         const [yt, pt, mt] = [tensor(yv, shape), tensor(pv, shape), tensor(mv, shape)];
-        for (const gradient of MODES) {
-          const options = { smooth, gradient, ...grouping };
-          const loss = rewardPenaltyDiceLoss(yt, pt, mt, options).dataSync()[0]!;
+        for (const variant of VARIANTS) {
+          const options = { smooth, variant, ...grouping };
+          const loss = rpdl(yt, pt, mt, options).dataSync()[0]!;
           expect(Math.abs(loss - ref.loss)).toBeLessThan(1e-6);
           expect(maxError(gradOf(yt, pt, mt, options), ref.grad)).toBeLessThan(1e-6);
         }
@@ -99,17 +124,44 @@ describe('rewardPenaltyDiceLoss', () => {
     const mv = yv.map((v) => (v ? 0.5 + 0.5 * rand() : -1));
     const pv = Array.from({ length: n }, () => 0.1 + 0.8 * rand());
     const [yt, mt] = [tensor(yv, shape), tensor(mv, shape)];
-    for (const options of [{ smooth: 1 }, { smooth: 0 }, { smooth: 1, perSample: true }]) {
+    const cases = [{ smooth: 1 }, { smooth: 0 }, { smooth: 1, perSample: true }];
+    for (const options of cases.flatMap((c) => [
+      { ...c, variant: 'analytic' as const },
+      { ...c, variant: 'elementwise' as const },
+    ])) {
       const analytic = gradOf(yt, tensor(pv, shape), mt, options);
       const h = 5e-3;
       for (let i = 0; i < n; i++) {
         const at = (delta: number) => {
           const q = pv.slice();
           q[i]! += delta;
-          return rewardPenaltyDiceLoss(yt, tensor(q, shape), mt, options).dataSync()[0]!;
+          return rpdl(yt, tensor(q, shape), mt, options).dataSync()[0]!;
         };
         const numeric = (at(h) - at(-h)) / (2 * h);
         expect(Math.abs(numeric - analytic[i]!)).toBeLessThan(3e-4);
+      }
+    }
+  });
+
+  it('float64 reference gradients match their own finite differences (checks the formulas)', () => {
+    // Dice and the authors'-code loss share the quotient-rule gradient of the reference
+    const shape = [2, 3];
+    const yv = [1, 0, 1, 1, 0, 0];
+    const tv = [1, -1, 3 / 7, 0, -1, 1];
+    const pv = [0.2, 0.7, 0.4, 0.9, 0.1, 0.5];
+    for (const grouping of [{}, { perSample: true }]) {
+      for (const f of [
+        (q: number[]) => diceLoss64(yv, q, shape, 0.5, grouping),
+        (q: number[]) => referenceLoss64(tv, q, shape, 1, grouping),
+      ]) {
+        const analytic = f(pv).grad;
+        for (let i = 0; i < 6; i++) {
+          const plus = pv.slice();
+          const minus = pv.slice();
+          plus[i]! += 1e-6;
+          minus[i]! -= 1e-6;
+          expect(Math.abs((f(plus).loss - f(minus).loss) / 2e-6 - analytic[i]!)).toBeLessThan(1e-8);
+        }
       }
     }
   });
@@ -137,6 +189,14 @@ describe('rewardPenaltyDiceLoss', () => {
     }
   });
 
+  it('on cpu, sums contiguous groups as matrix products and the rest element-wise', () => {
+    // [batch, H, W, C]: whole batch and per sample keep contiguous runs; per channel (C > 1) does not
+    expect(preferredStrategy([2, 4, 4, 3], [0, 1, 2, 3])).toBe('blocks');
+    expect(preferredStrategy([2, 4, 4, 3], [1, 2, 3])).toBe('blocks');
+    expect(preferredStrategy([2, 4, 4, 3], [0, 1, 2])).toBe('elementwise');
+    expect(preferredStrategy([2, 4, 4, 1], [0, 1, 2])).toBe('blocks');
+  });
+
   it('with a map of ones equals the Dice loss of a binary target', () => {
     const ones = tensor2d([[1, 1, 1, 1]]);
     // Dice: Σ yP = 1.5, Σ y = 2, Σ P = 2 → 1 − 4/5 = 0.2
@@ -145,9 +205,9 @@ describe('rewardPenaltyDiceLoss', () => {
 
   it('leaks no tensors in forward or backward, and treats targets as constants', () => {
     const before = memory().numTensors;
-    for (const gradient of MODES) {
-      rewardPenaltyDiceLoss(y, p, m, { gradient }).dispose();
-      gradOf(y, p, m, { gradient });
+    for (const variant of VARIANTS) {
+      rpdl(y, p, m, { variant }).dispose();
+      gradOf(y, p, m, { variant });
     }
     expect(memory().numTensors).toBe(before);
     // analytic mode closes over yTrue and M: tfjs refuses a gradient it cannot reach

@@ -1,28 +1,14 @@
+import { abs, add, mul, type Scalar, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import {
-  abs,
-  add,
-  customGrad,
-  div,
-  type GradSaveFunc,
-  mul,
-  type Scalar,
-  square,
-  sub,
-  type Tensor,
-  tidy,
-} from '@tensorflow/tfjs-core';
+  type AnalyticStrategy,
+  analyticLoss,
+  preferredStrategy,
+  rewardPenaltyTerms,
+} from './analytic-ratio.js';
 import { smoothedRatioLoss } from './dice-ratio.js';
-import {
-  assertGrouping,
-  type GroupingOptions,
-  groupCount,
-  groupSum,
-  reductionAxes,
-} from './grouping.js';
+import { type GradientMode, resolveGradientMode } from './gradient-mode.js';
+import { assertGrouping, type GroupingOptions, groupSum, reductionAxes } from './grouping.js';
 import { assertSameShape, assertSmooth } from './validate.js';
-
-/** How the gradient with respect to `yPred` is obtained. */
-export type GradientMode = 'analytic' | 'autodiff';
 
 export interface RewardPenaltyDiceLossOptions extends GroupingOptions {
   /** Added to numerator and denominator (paper Eq. 3's ε). Default 1, the authors' code. */
@@ -49,14 +35,15 @@ export interface RewardPenaltyDiceLossOptions extends GroupingOptions {
  * @param yPred predicted probabilities (sigmoid output), same shape.
  * @param rpMap the reward-penalty map M of each sample's image (see `@rpdl/rpmap`), same shape.
  * @throws RangeError on unequal shapes, a rank outside 2–5, NaN/±Infinity in an input, a
- *   negative smooth, smooth 0 with a zero denominator, or an unknown gradient mode.
+ *   negative smooth, smooth 0 with a zero denominator, or an unknown gradient mode;
+ *   TypeError when the analytic gradient is asked for a non-float32 prediction.
  *
  * @example
  * import * as tf from '@tensorflow/tfjs-core';
  * const y = tf.tensor2d([[1, 1, 0, 0]]);
  * const map = tf.tensor2d([[1, 0.5, 0.5, -1]]); // 2 annotators; the last voxel nobody marked
  * const p = tf.tensor2d([[0.9, 0.6, 0.4, 0.1]]);
- * const loss = rewardPenaltyDiceLoss(y, p, map); // 1 − (2·1.2 + 1) / (1.5 + 1.4 + 1)
+ * const loss = rewardPenaltyDiceLoss(y, p, map); // 1 − (2·1.2 + 1) / (1.5 + 1.5 + 1) = 0.15
  * const grad = tf.grad((q: tf.Tensor) => rewardPenaltyDiceLoss(y, q, map))(p);
  */
 export function rewardPenaltyDiceLoss(
@@ -65,18 +52,24 @@ export function rewardPenaltyDiceLoss(
   rpMap: Tensor,
   options: RewardPenaltyDiceLossOptions = {},
 ): Scalar {
+  return rewardPenaltyDiceLossWith(yTrue, yPred, rpMap, options);
+}
+
+/** {@link rewardPenaltyDiceLoss} with the analytic layout forced, so tests can cover both. */
+export function rewardPenaltyDiceLossWith(
+  yTrue: Tensor,
+  yPred: Tensor,
+  rpMap: Tensor,
+  options: RewardPenaltyDiceLossOptions,
+  strategy?: AnalyticStrategy,
+): Scalar {
   const fn = 'rewardPenaltyDiceLoss';
   const smooth = options.smooth ?? 1;
-  const gradient = options.gradient ?? 'analytic';
   assertSmooth(fn, smooth);
   assertGrouping(fn, options);
-  if (gradient !== 'analytic' && gradient !== 'autodiff') {
-    throw new RangeError(
-      `${fn}: gradient must be 'analytic' or 'autodiff', got ${String(gradient)}`,
-    );
-  }
   const inputs = { yTrue, yPred, rpMap };
   assertSameShape(fn, inputs);
+  const gradient = resolveGradientMode(fn, options.gradient, yPred);
   const axes = reductionAxes(yTrue.rank, options);
   if (gradient === 'autodiff') {
     return tidy(() => {
@@ -86,38 +79,7 @@ export function rewardPenaltyDiceLoss(
       return smoothedRatioLoss(fn, overlap, total, smooth, inputs);
     });
   }
-  if (yPred.dtype !== 'float32') {
-    throw new TypeError(`${fn}: yPred must be float32 probabilities, got dtype ${yPred.dtype}`);
-  }
-  const groups = groupCount(yTrue.shape, axes);
-  // yTrue and rpMap are closed over rather than passed in: they are targets, and a zero gradient
-  // for them would be a silent lie, whereas tfjs refuses a gradient for a tensor it cannot reach.
-  const loss = customGrad((...args: (Tensor | GradSaveFunc)[]) => {
-    const [p, save] = args as [Tensor, GradSaveFunc];
-    const absMap = abs(rpMap);
-    const rewarded = mul(yTrue, rpMap);
-    const overlap = groupSum(mul(rewarded, p), axes);
-    const total = groupSum(mul(add(yTrue, p), absMap), axes);
-    const value = smoothedRatioLoss(fn, overlap, total, smooth, inputs);
-    // Both full-size factors of the gradient are already here; keeping them saves recomputing.
-    save([absMap, rewarded, overlap, total]);
-    return {
-      value,
-      gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [savedAbs, savedRewarded, savedOverlap, savedTotal] = saved as [
-          Tensor,
-          Tensor,
-          Tensor,
-          Tensor,
-        ];
-        const b = add(savedTotal, smooth);
-        const perGroup = div(dy, groups);
-        // ∂L/∂Pᵢ = (A·|Mᵢ|/B² − 2·yᵢMᵢ/B) per group, A = 2·overlap + s, B = total + s.
-        const absCoefficient = div(mul(perGroup, add(mul(savedOverlap, 2), smooth)), square(b));
-        const rewardCoefficient = div(mul(perGroup, 2), b);
-        return sub(mul(savedAbs, absCoefficient), mul(savedRewarded, rewardCoefficient));
-      },
-    };
-  });
-  return loss(yPred) as Scalar;
+  const terms = rewardPenaltyTerms(yTrue, rpMap);
+  const config = { fn, shape: yTrue.shape, smooth, axes, inputs, terms };
+  return analyticLoss(config, strategy ?? preferredStrategy(yTrue.shape, axes))(yPred);
 }
