@@ -63,6 +63,7 @@ export function usage(name: string, defaults: ExampleDefaults): string {
   --smoke              tiny run for CI: ${defaults.smoke.size}³ phantom, ${defaults.smoke.steps} steps (seconds)
   --steps <n>          optimiser steps (default ${d.steps} with native kernels, ${d.stockSteps} without)
   --batch <n>          batch size (default ${d.batchSize})
+  --lr <x>             Adam learning rate (default ${d.learningRate})
   --size 16|32|64      phantom side (default ${d.size})
   --filters <n>        base filters of the network (default ${d.baseFilters})
   --depth <n>          resolution levels of the network (default ${d.depth})
@@ -99,6 +100,7 @@ export function parseExampleFlags(
     steps: integer('--steps', values.steps, base.steps, 1),
     stockSteps: integer('--steps', values.steps, base.stockSteps, 1),
     batchSize: integer('--batch', values.batch, base.batchSize, 1),
+    learningRate: positive('--lr', values.lr, base.learningRate),
     size: oneOf(
       '--size',
       values.size === undefined ? undefined : Number(values.size),
@@ -134,6 +136,7 @@ function parse(args: string[]) {
       smoke: { type: 'boolean' },
       steps: { type: 'string' },
       batch: { type: 'string' },
+      lr: { type: 'string' },
       size: { type: 'string' },
       filters: { type: 'string' },
       depth: { type: 'string' },
@@ -151,6 +154,15 @@ function integer(flag: string, raw: string | undefined, fallback: number, min: n
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min) {
     throw new UsageError(`${flag} must be an integer ≥ ${min}, got '${raw}'`);
+  }
+  return value;
+}
+
+function positive(flag: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value <= 0) {
+    throw new UsageError(`${flag} must be a number > 0, got '${raw}'`);
   }
   return value;
 }

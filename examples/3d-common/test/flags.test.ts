@@ -41,13 +41,27 @@ describe('parseExampleFlags', () => {
 
   it('sets both step counts from --steps and reads every numeric flag', () => {
     const settings = parseExampleFlags(
-      ['--steps', '7', '--batch', '2', '--size', '32', '--filters', '8', '--depth', '2'],
+      [
+        '--steps',
+        '7',
+        '--batch',
+        '2',
+        '--lr',
+        '3e-3',
+        '--size',
+        '32',
+        '--filters',
+        '8',
+        '--depth',
+        '2',
+      ],
       defaults,
     );
     expect(settings).toMatchObject({
       steps: 7,
       stockSteps: 7,
       batchSize: 2,
+      learningRate: 0.003,
       size: 32,
       baseFilters: 8,
       depth: 2,
@@ -67,6 +81,9 @@ describe('parseExampleFlags', () => {
       /--steps must be an integer ≥ 1, got '0'/,
     );
     expect(() => parseExampleFlags(['--steps', '2.5'], defaults)).toThrow(/got '2.5'/);
+    expect(() => parseExampleFlags(['--lr', '-1'], defaults)).toThrow(
+      "--lr must be a number > 0, got '-1'",
+    );
     expect(() => parseExampleFlags(['--size', '24'], defaults)).toThrow(
       "--size must be one of 16, 32, 64, got '24'",
     );

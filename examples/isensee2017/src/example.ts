@@ -15,7 +15,7 @@ const full: ExampleSettings = {
   steps: 300,
   stockSteps: 40,
   batchSize: 4,
-  learningRate: 0.01,
+  learningRate: 0.003,
   baseFilters: 4,
   depth: 3,
   seed: 1,
@@ -40,7 +40,9 @@ export const isensee2017Example: ExampleDefinition = {
       surgeons: 3,
       steps: 2,
       stockSteps: 2,
-      depth: 2,
+      // Depth 3, not 2: with two levels there is only one decoder level and so one head,
+      // and deep supervision (the point of this model) would not be exercised.
+      depth: 3,
     },
   },
   build: (settings) =>

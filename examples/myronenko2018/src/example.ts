@@ -12,7 +12,7 @@ const full: ExampleSettings = {
   steps: 150,
   stockSteps: 20,
   batchSize: 4,
-  learningRate: 0.01,
+  learningRate: 0.003,
   baseFilters: 8,
   depth: 3,
   seed: 1,

@@ -1,4 +1,4 @@
-import { rewardPenaltyMap } from '@rpdl/rpmap';
+import { countAnnotations, referenceTarget, rewardPenaltyMap } from '@rpdl/rpmap';
 import { type Tensor4D, tensor4d } from '@tensorflow/tfjs-core';
 import type { AnnotatedImages } from './simulate.js';
 
@@ -14,11 +14,18 @@ export interface TrainingRows {
   y: Tensor4D;
   /** `[images·K, H, W, 1]` the reward-penalty map M of the row's image. */
   map: Tensor4D;
+  /**
+   * `[images·K, H, W, 1]` the authors'-code training target of the row (its annotation × the
+   * image's counts, lone marks zeroed, unmarked pixels −7, all ÷ K), for
+   * `referenceRewardPenaltyDiceLoss`.
+   */
+  target: Tensor4D;
 }
 
 /**
- * Builds the maps with `rewardPenaltyMap` (typed arrays, no tfjs needed) and uploads the rows.
- * The caller disposes the three tensors.
+ * Builds the maps with `rewardPenaltyMap` and the authors'-code targets with `countAnnotations`
+ * and `referenceTarget` (typed arrays, no tfjs needed), then uploads the rows. The caller
+ * disposes the four tensors.
  *
  * @example
  * const rows = trainingRows(simulateAnnotatedImages({ images: 2, size: 16, annotators: 3, seed: 1 }));
@@ -31,16 +38,25 @@ export function trainingRows(data: AnnotatedImages, penalty = -1): TrainingRows 
   const x = new Float32Array(count * pixels);
   const y = new Float32Array(count * pixels);
   const map = new Float32Array(count * pixels);
+  const target = new Float32Array(count * pixels);
   data.images.forEach((image, i) => {
     const masks = data.masks[i]!;
     const m = rewardPenaltyMap(masks, { penalty });
+    const counts = countAnnotations(masks);
     masks.forEach((mask, a) => {
       const offset = (i * k + a) * pixels;
       x.set(image, offset);
       y.set(mask, offset);
       map.set(m, offset);
+      // The authors' code used penalty −7 and divided by the number of annotators.
+      target.set(referenceTarget(mask, counts, { penalty: -7, divisor: k }), offset);
     });
   });
   const shape: [number, number, number, number] = [count, data.size, data.size, 1];
-  return { x: tensor4d(x, shape), y: tensor4d(y, shape), map: tensor4d(map, shape) };
+  return {
+    x: tensor4d(x, shape),
+    y: tensor4d(y, shape),
+    map: tensor4d(map, shape),
+    target: tensor4d(target, shape),
+  };
 }

@@ -22,9 +22,9 @@ export interface Rpdl2dResult {
 }
 
 /**
- * The whole example: simulate annotated images, train the same tiny net four ways (WCEL, Dice
- * loss and RPDL in a custom loop; RPDL through compile/fitDataset), and score each on held-out
- * images. `log` receives progress lines.
+ * The whole example: simulate annotated images, train the same tiny net five ways (WCEL, Dice
+ * loss and RPDL in a custom loop; RPDL through compile/fitDataset; the authors'-code RPDL in a
+ * custom loop), and score each on held-out images. `log` receives progress lines.
  *
  * @example
  * const result = await runRpdl2d(SMOKE, console.log);
@@ -56,6 +56,7 @@ export async function runRpdl2d(
     ['dl', 'custom loop'],
     ['rpdl', 'custom loop'],
     ['rpdl', 'compile/fitDataset'],
+    ['rpdl-ref', 'custom loop'],
   ];
   const variants: TrainedVariant[] = [];
   try {
@@ -73,12 +74,12 @@ export async function runRpdl2d(
       const variant = { loss, route, finalLoss: history.at(-1) ?? Number.NaN, seconds, ...scores };
       variants.push(variant);
       log(
-        `${loss.padEnd(4)} ${route.padEnd(18)} loss ${variant.finalLoss.toFixed(4)}  ` +
+        `${loss.padEnd(8)} ${route.padEnd(18)} loss ${variant.finalLoss.toFixed(4)}  ` +
           `Dice ${scores.dice.toFixed(3)}  RPD ${scores.rpd.toFixed(3)}  (${seconds.toFixed(1)} s)`,
       );
     }
   } finally {
-    dispose([rows.x, rows.y, rows.map]);
+    dispose([rows.x, rows.y, rows.map, rows.target]);
   }
   return { options, annotatorDice, variants };
 }

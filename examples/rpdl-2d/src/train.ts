@@ -3,6 +3,7 @@ import {
   foregroundWeight,
   packedRewardPenaltyDiceLoss,
   packTargetAndMap,
+  referenceRewardPenaltyDiceLoss,
   rewardPenaltyDiceLoss,
   weightedCrossEntropy,
 } from '@rpdl/losses';
@@ -20,8 +21,11 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { type Random, seededRandom } from './random.js';
 import type { TrainingRows } from './rows.js';
 
-/** The three losses the paper compares. */
-export type LossName = 'wcel' | 'dl' | 'rpdl';
+/**
+ * The three losses the paper compares, plus `'rpdl-ref'`: the variant of the authors' published
+ * code, trained on `referenceTarget` rather than on the annotation and the map.
+ */
+export type LossName = 'wcel' | 'dl' | 'rpdl' | 'rpdl-ref';
 
 export interface TrainingOptions {
   epochs: number;
@@ -39,6 +43,7 @@ export function batchLoss(
   y: Tensor,
   prediction: Tensor,
   map: Tensor,
+  target: Tensor,
   wcelWeight: number,
 ): Scalar {
   switch (loss) {
@@ -48,6 +53,8 @@ export function batchLoss(
       return diceLoss(y, prediction);
     case 'rpdl':
       return rewardPenaltyDiceLoss(y, prediction, map);
+    case 'rpdl-ref':
+      return referenceRewardPenaltyDiceLoss(target, prediction);
   }
 }
 
@@ -83,6 +90,7 @@ export async function trainWithCustomLoop(
               gather(rows.y, indices),
               prediction,
               gather(rows.map, indices),
+              gather(rows.target, indices),
               wcelWeight,
             );
           }),

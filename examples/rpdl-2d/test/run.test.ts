@@ -9,7 +9,7 @@ beforeAll(async () => {
 });
 
 describe('runRpdl2d (smoke settings)', () => {
-  it('trains four variants and reports Dice and RPD in [0, 1] without leaking tensors', async () => {
+  it('trains five variants and reports Dice and RPD in [0, 1] without leaking tensors', async () => {
     const before = memory().numTensors;
     const result = await runRpdl2d(SMOKE);
     expect(memory().numTensors).toBe(before);
@@ -18,6 +18,7 @@ describe('runRpdl2d (smoke settings)', () => {
       'dl/custom loop',
       'rpdl/custom loop',
       'rpdl/compile/fitDataset',
+      'rpdl-ref/custom loop',
     ]);
     for (const v of result.variants) {
       for (const value of [v.dice, v.rpd, ...v.meanProbability]) {

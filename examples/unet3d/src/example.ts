@@ -15,7 +15,7 @@ const full: ExampleSettings = {
   steps: 300,
   stockSteps: 40,
   batchSize: 4,
-  learningRate: 0.01,
+  learningRate: 0.003,
   baseFilters: 4,
   depth: 3,
   seed: 1,
