@@ -33,6 +33,7 @@ import {
   rewardPenaltyDiceLoss,
   weightedCrossEntropy,
 } from '../src/index.js';
+import { rewardPenaltyDiceLossWith } from '../src/reward-penalty-dice-loss.js';
 
 const SHAPE = [16, 64, 64, 64, 1];
 const roundsArg = process.argv.slice(2).find((a) => /^\d+$/.test(a));
@@ -51,15 +52,33 @@ const m = tidy(() => {
 const target = tidy(() => where(greater(y, 0), m, where(greater(m, 0), fill(SHAPE, 0), m)));
 const p = randomUniform(SHAPE, 0, 1, 'float32', 4);
 
-const cases: [string, (q: Tensor) => Scalar][] = [
-  ['diceLoss (autodiff)', (q) => diceLoss(y, q)],
-  ['rewardPenaltyDiceLoss (analytic)', (q) => rewardPenaltyDiceLoss(y, q, m)],
+// [name, loss, index of the row it is compared with]
+const cases: [string, (q: Tensor) => Scalar, number][] = [
+  ['diceLoss (analytic)', (q) => diceLoss(y, q), 0],
+  ['rewardPenaltyDiceLoss (analytic)', (q) => rewardPenaltyDiceLoss(y, q, m), 0],
+  [
+    'rewardPenaltyDiceLoss (analytic, element-wise layout)',
+    (q) => rewardPenaltyDiceLossWith(y, q, m, {}, 'elementwise'),
+    0,
+  ],
+  ['diceLoss (autodiff)', (q) => diceLoss(y, q, { gradient: 'autodiff' }), 3],
   [
     'rewardPenaltyDiceLoss (autodiff)',
     (q) => rewardPenaltyDiceLoss(y, q, m, { gradient: 'autodiff' }),
+    3,
   ],
-  ['referenceRewardPenaltyDiceLoss', (q) => referenceRewardPenaltyDiceLoss(target, q)],
-  ['weightedCrossEntropy', (q) => weightedCrossEntropy(y, q, { weight: 24 })],
+  ['diceLoss (analytic, perSample)', (q) => diceLoss(y, q, { perSample: true }), 5],
+  [
+    'rewardPenaltyDiceLoss (analytic, perSample)',
+    (q) => rewardPenaltyDiceLoss(y, q, m, { perSample: true }),
+    5,
+  ],
+  [
+    'referenceRewardPenaltyDiceLoss (analytic)',
+    (q) => referenceRewardPenaltyDiceLoss(target, q),
+    0,
+  ],
+  ['weightedCrossEntropy (autodiff)', (q) => weightedCrossEntropy(y, q, { weight: 24 }), 0],
 ];
 
 const times = cases.map(() => [] as number[]);
@@ -80,20 +99,20 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
-const base = median(times[0]!);
-const baseMin = Math.min(...times[0]!);
 console.log(
   `loss + gradient, batch [${SHAPE}] (${SHAPE.reduce((a, b) => a * b, 1)} voxels), tfjs-core ${version_core} cpu backend, ` +
     `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${rounds} rounds`,
 );
 console.log('');
-console.log('| loss | median ms | min ms | × diceLoss (median) | × diceLoss (min) |');
-console.log('|---|---:|---:|---:|---:|');
-cases.forEach(([name], c) => {
+console.log('| loss | median ms | min ms | compared with | × (median) | × (min) |');
+console.log('|---|---:|---:|---|---:|---:|');
+cases.forEach(([name, , baseline], c) => {
   const med = median(times[c]!);
   const min = Math.min(...times[c]!);
+  const baseMedian = median(times[baseline]!);
+  const baseMin = Math.min(...times[baseline]!);
   console.log(
-    `| ${name} | ${med.toFixed(0)} | ${min.toFixed(0)} | ${(med / base).toFixed(2)} | ${(min / baseMin).toFixed(2)} |`,
+    `| ${name} | ${med.toFixed(0)} | ${min.toFixed(0)} | ${cases[baseline]![0]} | ${(med / baseMedian).toFixed(2)} | ${(min / baseMin).toFixed(2)} |`,
   );
 });
 dispose([y, m, target, p]);
