@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "dnnl.hpp"
-#include "elementwise.h"
+#include "native_kernels.h"
 
 using dnnl::algorithm;
 using dnnl::memory;
@@ -432,6 +432,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("maxPool3dBackward", Napi::Function::New(env, Guarded<MaxPool3dBackward>));
   exports.Set("onednnVersion", Napi::Function::New(env, Version));
   RegisterElementwise(env, exports);
+  RegisterMaxPoolGrad(env, exports);
   return exports;
 }
 

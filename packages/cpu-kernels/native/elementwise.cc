@@ -5,7 +5,13 @@
 // arithmetic is exactly rounded either way, and sums accumulate in double as tfjs does.
 
 #include <napi.h>
+#ifdef _OPENMP
 #include <omp.h>
+#else
+// Without OpenMP (e.g. Apple clang) the loops run on one thread.
+inline int omp_get_max_threads() { return 1; }
+inline int omp_get_thread_num() { return 0; }
+#endif
 
 #include <cmath>
 #include <cstdint>
@@ -13,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "elementwise.h"
+#include "native_kernels.h"
 
 namespace {
 
@@ -219,6 +225,50 @@ Napi::Value LeakyRelu(const Napi::CallbackInfo &info) {
   return info.Env().Undefined();
 }
 
+enum class Unary { Square = 0, Neg = 1, Sigmoid = 2, Exp = 3, Sqrt = 4, Rsqrt = 5, Log = 6 };
+
+template <typename F>
+void Map(const float *x, float *out, int64_t n, F f) {
+#pragma omp parallel for schedule(static) if (n > kParallelThreshold)
+  for (int64_t i = 0; i < n; ++i) out[i] = f(x[i]);
+}
+
+// unary(op, x, out). Transcendental functions are evaluated in double and rounded once, as the
+// stock kernels (JavaScript's Math in double, stored to float32) do.
+Napi::Value UnaryOp(const Napi::CallbackInfo &info) {
+  auto op = static_cast<Unary>(Int(info, 0));
+  const float *x = Floats(info[1], "x");
+  float *out = Floats(info[2], "out");
+  const int64_t n = Length(info[1]);
+  if (Length(info[2]) != n) throw Napi::RangeError::New(info.Env(), "unary: length mismatch");
+  switch (op) {
+    case Unary::Square:
+      Map(x, out, n, [](float v) { return v * v; });
+      break;
+    case Unary::Neg:
+      Map(x, out, n, [](float v) { return -v; });
+      break;
+    case Unary::Sigmoid:
+      Map(x, out, n, [](float v) { return static_cast<float>(1.0 / (1.0 + std::exp(-static_cast<double>(v)))); });
+      break;
+    case Unary::Exp:
+      Map(x, out, n, [](float v) { return static_cast<float>(std::exp(static_cast<double>(v))); });
+      break;
+    case Unary::Sqrt:
+      Map(x, out, n, [](float v) { return static_cast<float>(std::sqrt(static_cast<double>(v))); });
+      break;
+    case Unary::Rsqrt:
+      Map(x, out, n, [](float v) { return static_cast<float>(1.0 / std::sqrt(static_cast<double>(v))); });
+      break;
+    case Unary::Log:
+      Map(x, out, n, [](float v) { return static_cast<float>(std::log(static_cast<double>(v))); });
+      break;
+    default:
+      throw Napi::RangeError::New(info.Env(), "unary: unknown operation");
+  }
+  return info.Env().Undefined();
+}
+
 // select(condition: Uint8Array, t, e, out): out[i] = condition[i] ? t[i] : e[i].
 Napi::Value Select(const Napi::CallbackInfo &info) {
   if (info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
@@ -245,6 +295,7 @@ void RegisterElementwise(Napi::Env env, Napi::Object exports) {
   exports.Set("copyRows", Napi::Function::New(env, CopyRows));
   exports.Set("leakyRelu", Napi::Function::New(env, LeakyRelu));
   exports.Set("select", Napi::Function::New(env, Select));
+  exports.Set("unary", Napi::Function::New(env, UnaryOp));
   exports.Set("threads", Napi::Function::New(env, [](const Napi::CallbackInfo &info) {
                 return Napi::Number::New(info.Env(), omp_get_max_threads());
               }));

@@ -32,15 +32,17 @@ const prefix = join(dirname(process.execPath), '..');
 if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node_api.h'))) {
   args.push(`--nodedir=${prefix}`);
 }
+// binding.gyp lives in native/ rather than the package root, where package managers would run
+// `node-gyp rebuild` on install by themselves and fail the install on machines without oneDNN.
 const result = spawnSync(process.execPath, args, {
-  cwd: packageRoot,
+  cwd: join(packageRoot, 'native'),
   encoding: 'utf8',
   stdio: ['ignore', 'pipe', 'pipe'],
 });
 const log = `${result.stdout ?? ''}${result.stderr ?? ''}`;
 if (result.status === 0) {
   console.log(
-    '@rpdl/cpu-kernels: native oneDNN kernels built (build/Release/rpdl_cpu_kernels.node)',
+    '@rpdl/cpu-kernels: native oneDNN kernels built (native/build/Release/rpdl_cpu_kernels.node)',
   );
   process.exit(0);
 }

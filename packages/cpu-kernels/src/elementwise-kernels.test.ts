@@ -163,6 +163,22 @@ describe.skipIf(!nativeTestsEnabled)(
       expect([...native]).toEqual([1, 2, 5, 3, 4, 6]);
     });
 
+    for (const kernel of ['Square', 'Neg', 'Sigmoid', 'Exp', 'Sqrt', 'Rsqrt', 'Log']) {
+      it(`${kernel} of [2, 17, 16, 15, 4]`, () => {
+        const random = prng(7000);
+        const raw = randomTensor([2, 17, 16, 15, 4], random);
+        // Square roots and logarithms get positive inputs; the others span [-4, 4).
+        const positive = ['Sqrt', 'Rsqrt', 'Log'].includes(kernel);
+        const x = tensor(
+          raw.dataSync().map((v) => (positive ? v + 1.5 : 4 * v)),
+          raw.shape,
+        );
+        const { stock, native } = stockAndNative(kernel, { x }, {});
+        expect(relativeError(native, stock)).toBeLessThanOrEqual(1e-5);
+        expect(nativeFallbacks().has(kernel)).toBe(false);
+      });
+    }
+
     it('LeakyRelu and Select', () => {
       const random = prng(6000);
       const x = randomTensor([2, 9, 8, 7, 3], random);

@@ -8,7 +8,7 @@ import {
   util,
 } from '@tensorflow/tfjs-core';
 import { float32Values } from './kernel-support.js';
-import { BinaryOp, type NativeAddon, OperandMode } from './native-binding.js';
+import { BinaryOp, type NativeAddon, OperandMode, UnaryOp } from './native-binding.js';
 
 type Mode = (typeof OperandMode)[keyof typeof OperandMode];
 
@@ -216,6 +216,22 @@ export function leakyReluNative(addon: NativeAddon) {
 }
 
 /**
+ * A native float32 unary kernel (`Square`, `Neg`, `Sigmoid`, `Exp`, `Sqrt`, `Rsqrt`, `Log`).
+ *
+ * @example
+ * const sigmoid = unaryNative(addon, UnaryOp.Sigmoid);
+ */
+export function unaryNative(addon: NativeAddon, op: number) {
+  return (inputs: NamedTensorInfoMap, backend: MathBackendCPU): TensorInfo | undefined => {
+    const { x } = inputs as { x: TensorInfo };
+    if (x.dtype !== 'float32') return undefined;
+    const out = new Float32Array(util.sizeFromShape(x.shape));
+    addon.unary(op, float32Values(backend, x, 'x'), out);
+    return backend.makeTensorInfo(x.shape, 'float32', out);
+  };
+}
+
+/**
  * Native `Select` (`where`) with a boolean condition of the same shape as float32 `t` and `e`.
  *
  * @example
@@ -235,6 +251,17 @@ export function selectNative(addon: NativeAddon) {
     return backend.makeTensorInfo(t.shape, 'float32', out);
   };
 }
+
+/** The unary kernels and the operation each maps to. */
+export const UNARY_KERNELS: ReadonlyArray<readonly [string, number]> = [
+  ['Square', UnaryOp.Square],
+  ['Neg', UnaryOp.Neg],
+  ['Sigmoid', UnaryOp.Sigmoid],
+  ['Exp', UnaryOp.Exp],
+  ['Sqrt', UnaryOp.Sqrt],
+  ['Rsqrt', UnaryOp.Rsqrt],
+  ['Log', UnaryOp.Log],
+];
 
 /** The binary kernels and the operation each maps to. */
 export const BINARY_KERNELS: ReadonlyArray<readonly [string, number, 'float32' | 'bool']> = [

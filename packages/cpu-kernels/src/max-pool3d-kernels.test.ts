@@ -27,6 +27,8 @@ const CASES: Case[] = [
   { batch: 1, size: [6, 7, 5], channels: 64, window: [3, 3, 3], strides: [1, 1, 1], pad: 'same' },
   { batch: 2, size: [5, 5, 5], channels: 16, window: [3, 2, 1], strides: [1, 2, 1], pad: 'valid' },
   { batch: 1, size: [11, 9, 7], channels: 8, window: [3, 3, 3], strides: [2, 1, 2], pad: 'same' },
+  { batch: 2, size: [8, 7, 9], channels: 5, window: [2, 2, 2], strides: [3, 3, 3], pad: 'valid' },
+  { batch: 3, size: [7, 6, 5], channels: 2, window: [2, 1, 2], strides: [2, 2, 2], pad: 'same' },
 ];
 
 /**
@@ -93,6 +95,21 @@ describe.skipIf(!nativeTestsEnabled)('native MaxPool3D kernels match the stock c
       { filterSize: 2, strides: 2, pad: 'valid' },
     );
     expect([...grad.native]).toEqual([0, 0.5, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('breaks ties in non-overlapping windows like the stock kernel (last maximum in scan order)', () => {
+    const random = prng(2500);
+    const shape = [2, 6, 6, 6, 3];
+    const size = shape.reduce((a, b) => a * b, 1);
+    // Values from {0, 1, 2}: most 2×2×2 windows hold a tied maximum.
+    const input = tensor5d(
+      Float32Array.from({ length: size }, () => Math.floor(random() * 3)),
+      shape as [number, number, number, number, number],
+    );
+    const dy = randomTensor([2, 3, 3, 3, 3], random);
+    const attrs = { filterSize: 2, strides: 2, pad: 'valid' };
+    const { stock, native } = stockAndNative('MaxPool3DGrad', { dy, input }, attrs);
+    expect([...native]).toEqual([...stock]);
   });
 
   for (const [i, c] of CASES.entries()) {

@@ -36,7 +36,13 @@ function poolInfo(xShape: readonly number[], attrs: MaxPool3DGradAttrs, dataForm
   }
   // The pooling window is passed where a filter shape would be: [kd, kh, kw, 1, 1].
   const window = [info.filterDepth, info.filterHeight, info.filterWidth, 1, 1] as const;
-  return { info, window };
+  // Non-overlapping windows (U-net down-sampling) take a direct single pass, which also breaks
+  // gradient ties like the stock kernel; overlapping ones go through oneDNN.
+  const disjoint =
+    info.strideDepth >= info.filterDepth &&
+    info.strideHeight >= info.filterHeight &&
+    info.strideWidth >= info.filterWidth;
+  return { info, window, disjoint };
 }
 
 /**
@@ -49,19 +55,21 @@ export function maxPool3dNative(addon: NativeAddon) {
   return (inputs: NamedTensorInfoMap, backend: MathBackendCPU, attrs: NamedAttrMap): TensorInfo => {
     const { x } = inputs as { x: TensorInfo };
     const a = attrs as unknown as MaxPool3DAttrs;
-    const { info, window } = poolInfo(x.shape, a, a.dataFormat);
+    const { info, window, disjoint } = poolInfo(x.shape, a, a.dataFormat);
     const outShape = shape5(info.outShape, 'MaxPool3D output');
     const y = new Float32Array(util.sizeFromShape(outShape));
     const params = convParams(shape5(x.shape, 'x'), window, outShape, poolGeometry(info));
-    addon.maxPool3dForward(float32Values(backend, x, 'x'), y, params);
+    const xValues = float32Values(backend, x, 'x');
+    if (disjoint) addon.maxPool3dForwardDirect(xValues, y, params);
+    else addon.maxPool3dForward(xValues, y, params);
     return backend.makeTensorInfo(outShape, 'float32', y);
   };
 }
 
 /**
  * Native `MaxPool3DGrad`: routes each output gradient to the input voxel that was the maximum.
- * Ties (equal values in one window) may be routed to a different one of the tied voxels than the
- * stock kernel picks; the total gradient is the same.
+ * With non-overlapping windows ties go to the last maximum in scan order, as in the stock kernel;
+ * with overlapping windows (oneDNN) a tie may go to another of the tied voxels (same total).
  *
  * @example
  * const dx = maxPool3dGradNative(addon)({ dy, input: x }, backend, { filterSize: 2, strides: 2, pad: 'valid' });
@@ -69,7 +77,10 @@ export function maxPool3dNative(addon: NativeAddon) {
 export function maxPool3dGradNative(addon: NativeAddon) {
   return (inputs: NamedTensorInfoMap, backend: MathBackendCPU, attrs: NamedAttrMap): TensorInfo => {
     const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
-    const { info, window } = poolInfo(input.shape, attrs as unknown as MaxPool3DGradAttrs);
+    const { info, window, disjoint } = poolInfo(
+      input.shape,
+      attrs as unknown as MaxPool3DGradAttrs,
+    );
     if (!util.arraysEqual(dy.shape, info.outShape)) {
       throw new Error(
         `MaxPool3DGrad dy: expected shape [${info.outShape.join(', ')}], got [${dy.shape.join(', ')}]`,
@@ -78,12 +89,10 @@ export function maxPool3dGradNative(addon: NativeAddon) {
     const xShape = shape5(input.shape, 'input');
     const dx = new Float32Array(util.sizeFromShape(xShape));
     const params = convParams(xShape, window, shape5(dy.shape, 'dy'), poolGeometry(info));
-    addon.maxPool3dBackward(
-      float32Values(backend, dy, 'dy'),
-      float32Values(backend, input, 'input'),
-      dx,
-      params,
-    );
+    const dyValues = float32Values(backend, dy, 'dy');
+    const xValues = float32Values(backend, input, 'input');
+    if (disjoint) addon.maxPool3dGradDirect(dyValues, xValues, dx, params);
+    else addon.maxPool3dBackward(dyValues, xValues, dx, params);
     return backend.makeTensorInfo(xShape, 'float32', dx);
   };
 }

@@ -25,6 +25,15 @@ export interface NativeAddon {
   ): void;
   maxPool3dForward(x: Float32Array, y: Float32Array, params: Int32Array): void;
   maxPool3dBackward(dy: Float32Array, x: Float32Array, dx: Float32Array, params: Int32Array): void;
+  /** Max pooling for non-overlapping windows. */
+  maxPool3dForwardDirect(x: Float32Array, y: Float32Array, params: Int32Array): void;
+  /** Max-pooling gradient for non-overlapping windows; `dx` must be zero-filled. */
+  maxPool3dGradDirect(
+    dy: Float32Array,
+    x: Float32Array,
+    dx: Float32Array,
+    params: Int32Array,
+  ): void;
   onednnVersion(): string;
   /** `op`: see {@link BinaryOp}; modes: see {@link OperandMode}; `out` is a Uint8Array for comparisons. */
   binary(
@@ -57,6 +66,8 @@ export interface NativeAddon {
   ): void;
   leakyRelu(x: Float32Array, out: Float32Array, alpha: number): void;
   select(condition: Uint8Array, t: Float32Array, e: Float32Array, out: Float32Array): void;
+  /** `op`: see {@link UnaryOp}. */
+  unary(op: number, x: Float32Array, out: Float32Array): void;
   /** OpenMP threads the kernels run on. */
   threads(): number;
 }
@@ -71,6 +82,17 @@ export const BinaryOp = {
   Greater: 5,
   Maximum: 6,
   Minimum: 7,
+} as const;
+
+/** Operation codes of {@link NativeAddon.unary}. */
+export const UnaryOp = {
+  Square: 0,
+  Neg: 1,
+  Sigmoid: 2,
+  Exp: 3,
+  Sqrt: 4,
+  Rsqrt: 5,
+  Log: 6,
 } as const;
 
 /** How a binary operand maps onto the output: same index, a repeated trailing block, or one value. */
@@ -89,6 +111,7 @@ export function addonPath(): string {
   return join(
     dirname(fileURLToPath(import.meta.url)),
     '..',
+    'native',
     'build',
     'Release',
     'rpdl_cpu_kernels.node',

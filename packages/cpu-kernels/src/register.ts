@@ -20,6 +20,8 @@ import {
   reduceNative,
   selectNative,
   splitNative,
+  UNARY_KERNELS,
+  unaryNative,
 } from './elementwise-kernels.js';
 import { type NativeKernelImpl, withFallback } from './kernel-support.js';
 import { maxPool3dGradNative, maxPool3dNative } from './max-pool3d-kernels.js';
@@ -43,6 +45,9 @@ const NATIVE_KERNELS: ReadonlyArray<readonly [string, (addon: NativeAddon) => Na
   ['SplitV', splitNative],
   ['LeakyRelu', leakyReluNative],
   ['Select', selectNative],
+  ...UNARY_KERNELS.map(
+    ([name, op]) => [name, (addon: NativeAddon) => unaryNative(addon, op)] as const,
+  ),
 ];
 
 /** Whether the native kernels can be (or are) used, and which. */

@@ -2,14 +2,18 @@
   "targets": [
     {
       "target_name": "rpdl_cpu_kernels",
-      "sources": ["native/dnnl_kernels.cc", "native/elementwise.cc"],
+      "sources": ["dnnl_kernels.cc", "elementwise.cc", "max_pool_direct.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
-      "cflags_cc": ["-std=c++17", "-O3", "-fopenmp"],
-      "libraries": ["-ldnnl", "-fopenmp"],
+      "cflags_cc": ["-std=c++17", "-O3"],
+      "libraries": ["-ldnnl"],
       "conditions": [
+        ["OS=='linux'", {
+          "cflags_cc": ["-fopenmp"],
+          "libraries": ["-fopenmp"]
+        }],
         ["OS=='mac'", {
           "include_dirs": ["/opt/homebrew/include", "/usr/local/include"],
           "libraries": ["-L/opt/homebrew/lib", "-L/usr/local/lib"],
