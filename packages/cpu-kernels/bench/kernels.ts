@@ -52,9 +52,11 @@ function time(fn: () => void, budgetMs: number, maxRuns: number): number {
 
 function runKernel(name: string, inputs: Record<string, Tensor>, attrs: NamedAttrMap): () => void {
   return () => {
-    const out = engine().runKernel(name, inputs, attrs) as Tensor;
-    out.dataSync();
-    out.dispose();
+    const out = engine().runKernel(name, inputs, attrs) as Tensor | Tensor[];
+    for (const t of Array.isArray(out) ? out : [out]) {
+      t.dataSync();
+      t.dispose();
+    }
   };
 }
 
@@ -121,6 +123,58 @@ function poolCase(kernel: string, batch: number, size: number, channels: number)
   };
 }
 
+/** Memory-bound kernels of the step, at the 64³ level's size; one operation per element. */
+function elementwiseCases(batch: number, size: number, channels: number): KernelCase[] {
+  const x = [batch, size, size, size, channels];
+  const elements = batch * size ** 3 * channels;
+  const at = `${batch}×${size}³×${channels}`;
+  const unaryAttrs = (attrs: NamedAttrMap) => (): KernelInputs => ({
+    inputs: { x: randomUniform(x, -1, 1) },
+    attrs,
+  });
+  return [
+    {
+      label: `Multiply ${at} by a channel vector`,
+      kernel: 'Multiply',
+      flops: elements,
+      make: () => ({ inputs: { a: randomUniform(x), b: randomUniform([channels]) }, attrs: {} }),
+    },
+    {
+      label: `Add ${at} + ${at}`,
+      kernel: 'Add',
+      flops: elements,
+      make: () => ({ inputs: { a: randomUniform(x), b: randomUniform(x) }, attrs: {} }),
+    },
+    {
+      label: `Sum ${at} over batch and space`,
+      kernel: 'Sum',
+      flops: elements,
+      make: unaryAttrs({ axis: [0, 1, 2, 3], keepDims: false }),
+    },
+    {
+      label: `Mean ${at} over batch and space`,
+      kernel: 'Mean',
+      flops: elements,
+      make: unaryAttrs({ axis: [0, 1, 2, 3], keepDims: false }),
+    },
+    {
+      label: `LeakyRelu ${at}`,
+      kernel: 'LeakyRelu',
+      flops: elements,
+      make: unaryAttrs({ alpha: 0.3 }),
+    },
+    {
+      label: `SplitV ${batch}×${size}³×${2 * channels} into 2 on channels`,
+      kernel: 'SplitV',
+      flops: 2 * elements,
+      make: () => ({
+        inputs: { x: randomUniform([batch, size, size, size, 2 * channels]) },
+        attrs: { numOrSizeSplits: [channels, channels], axis: -1 },
+      }),
+    },
+  ];
+}
+
 const kernelCases: KernelCase[] = [];
 for (const kernel of ['Conv3D', 'Conv3DBackpropInputV2', 'Conv3DBackpropFilterV2']) {
   kernelCases.push(
@@ -130,7 +184,11 @@ for (const kernel of ['Conv3D', 'Conv3DBackpropInputV2', 'Conv3DBackpropFilterV2
   );
 }
 kernelCases.push(poolCase('MaxPool3D', 2, 64, 4), poolCase('MaxPool3DGrad', 2, 64, 4));
+kernelCases.push(...elementwiseCases(2, 64, 4));
 
+console.log(
+  'Pooling counts one comparison per window voxel, element-wise kernels one operation per element.\n',
+);
 console.log('| kernel | stock ms | native ms | stock GFLOP/s | native GFLOP/s | speed-up |');
 console.log('|---|---:|---:|---:|---:|---:|');
 for (const c of kernelCases) {
