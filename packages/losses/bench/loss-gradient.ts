@@ -57,7 +57,7 @@ const cases: [string, (q: Tensor) => Scalar, number][] = [
   ['diceLoss (analytic)', (q) => diceLoss(y, q), 0],
   ['rewardPenaltyDiceLoss (analytic)', (q) => rewardPenaltyDiceLoss(y, q, m), 0],
   [
-    'rewardPenaltyDiceLoss (analytic, element-wise layout)',
+    'rewardPenaltyDiceLoss (analytic, tfjs ops instead of the fused loop)',
     (q) => rewardPenaltyDiceLossWith(y, q, m, {}, 'elementwise'),
     0,
   ],

@@ -1,46 +1,31 @@
 import {
   abs,
   add,
-  cast,
-  concat,
   customGrad,
   div,
   type GradSaveFunc,
   getBackend,
-  matMul,
   mul,
   neg,
-  ones,
   reshape,
   type Scalar,
-  slice,
   square,
-  sum,
   type Tensor,
 } from '@tensorflow/tfjs-core';
 import { smoothedRatioLoss } from './dice-ratio.js';
-import { contiguousGroups, groupCount, groupSum } from './grouping.js';
+import { type FusedTerms, fusedLoss } from './fused-ratio.js';
+import { groupCount, groupSum } from './grouping.js';
 
 /**
- * How an analytic Dice-type loss lays out its work. `'blocks'` views each group as one contiguous
- * row and does the sums and the gradient as small matrix products; `'elementwise'` uses
- * element-wise ops and reductions. Both compute the same loss and gradient.
+ * How an analytic Dice-type loss does its work: `'fused'` reads the typed arrays of the cpu
+ * backend in one loop each way (see `fusedLoss`); `'elementwise'` uses tfjs ops and reductions,
+ * on any backend. Both compute the same loss and gradient.
  */
-export type AnalyticStrategy = 'blocks' | 'elementwise';
+export type AnalyticStrategy = 'fused' | 'elementwise';
 
-/**
- * On the tfjs cpu backend a matrix product over a long shared axis runs in about the time of one
- * unary op, while every binary op (and much more so one that broadcasts a per-group coefficient)
- * costs several; GPU backends parallelise reductions but not one long dot product, so they keep
- * the element-wise form.
- */
-export function preferredStrategy(
-  shape: readonly number[],
-  axes: readonly number[],
-): AnalyticStrategy {
-  return getBackend() === 'cpu' && contiguousGroups(shape, axes) !== null
-    ? 'blocks'
-    : 'elementwise';
+/** The fused loop only makes sense where tensors are typed arrays in this thread: the cpu backend. */
+export function preferredStrategy(): AnalyticStrategy {
+  return getBackend() === 'cpu' ? 'fused' : 'elementwise';
 }
 
 /**
@@ -77,9 +62,10 @@ export interface AnalyticConfig {
  */
 export function analyticLoss(
   config: AnalyticConfig,
-  strategy: AnalyticStrategy,
+  fused: FusedTerms,
+  strategy: AnalyticStrategy = preferredStrategy(),
 ): (p: Tensor) => Scalar {
-  return strategy === 'blocks' ? blocksLoss(config) : elementwiseLoss(config);
+  return strategy === 'fused' ? fusedLoss(config, fused) : elementwiseLoss(config);
 }
 
 /** Per-group gradient coefficients: b is scaled by A/(G·B²), a by −2/(G·B). */
@@ -129,38 +115,6 @@ function elementwiseLoss({ fn, shape, smooth, axes, inputs, terms }: AnalyticCon
         const fromWeight =
           weight === undefined ? weightCoefficient : mul(weight, weightCoefficient);
         return add(mul(reward, rewardCoefficient), fromWeight);
-      },
-    };
-  }) as (p: Tensor) => Scalar;
-}
-
-function blocksLoss({ fn, shape, smooth, axes, inputs, terms }: AnalyticConfig) {
-  const layout = contiguousGroups(shape, axes);
-  if (layout === null) throw new Error(`${fn}: the blocks layout needs contiguous groups`);
-  const [groups, length] = layout;
-  const rows = [groups, 1, length];
-  const asRows = (t: Tensor) => reshape(cast(t, 'float32'), rows);
-  return customGrad((...args: (Tensor | GradSaveFunc)[]) => {
-    const [p, save] = args as [Tensor, GradSaveFunc];
-    const { reward, weight, constant } = terms();
-    const [u, v] = constant;
-    // factors[g] = [b; a] of group g, [G, 2, length]: both gradient terms in one tensor.
-    const factors = concat([weight === undefined ? ones(rows) : asRows(weight), asRows(reward)], 1);
-    // [G, 2, 1] = [Σ b·P; Σ a·P]
-    const withP = matMul(factors, asRows(p), false, true);
-    const fixed =
-      v === undefined ? sum(asRows(u), 2, true) : matMul(asRows(u), asRows(v), false, true);
-    const overlap = slice(withP, [0, 1, 0], [groups, 1, 1]);
-    const total = add(slice(withP, [0, 0, 0], [groups, 1, 1]), fixed);
-    const value = smoothedRatioLoss(fn, overlap, total, smooth, inputs);
-    save([factors, overlap, total]);
-    return {
-      value,
-      gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [factors, overlap, total] = saved as [Tensor, Tensor, Tensor];
-        // gradᵢ = bᵢ·c₁ + aᵢ·c₂ for every group at once: factorsᵀ · [c₁; c₂]
-        const perGroup = concat(coefficients(dy, overlap, total, smooth, groups), 1);
-        return reshape(matMul(factors, perGroup, true, false), [...shape]);
       },
     };
   }) as (p: Tensor) => Scalar;

@@ -92,6 +92,7 @@ describe('diceLoss', () => {
     expect(memory().numTensors).toBe(before);
     expect(() => diceLoss(y, tensor2d([[1, 0, 0]]))).toThrow(/must be equal/);
     expect(() => diceLoss(y, p, { smooth: -1 })).toThrow(/smooth/);
+    expect(() => diceLoss(tensor([], [0, 2]), tensor([], [0, 2]))).toThrow(/has no elements/);
     expect(() => diceLoss(y, p, { gradient: 'exact' as 'analytic' })).toThrow(/gradient must be/);
     // the analytic gradient closes over the target: tfjs refuses a gradient it cannot reach
     expect(() => grad((t: Tensor) => diceLoss(t, p))(y)).toThrow(/Cannot compute gradient/);

@@ -1,5 +1,5 @@
 import { add, mul, type Scalar, type Tensor, tidy } from '@tensorflow/tfjs-core';
-import { type AnalyticStrategy, analyticLoss, preferredStrategy } from './analytic-ratio.js';
+import { type AnalyticStrategy, analyticLoss } from './analytic-ratio.js';
 import { smoothedRatioLoss } from './dice-ratio.js';
 import { type GradientMode, resolveGradientMode } from './gradient-mode.js';
 import { assertGrouping, type GroupingOptions, groupSum, reductionAxes } from './grouping.js';
@@ -58,5 +58,5 @@ export function diceLossWith(
   }
   const terms = () => ({ reward: yTrue, constant: [yTrue] as [Tensor] });
   const config = { fn, shape: yTrue.shape, smooth, axes, inputs, terms };
-  return analyticLoss(config, strategy ?? preferredStrategy(yTrue.shape, axes))(yPred);
+  return analyticLoss(config, { target: yTrue, absTarget: false }, strategy)(yPred);
 }

@@ -50,27 +50,3 @@ export function assertGrouping(fn: string, options: GroupingOptions): void {
     }
   }
 }
-
-/**
- * `[groups, length]` when every group is one contiguous run of the flat (C-order) tensor — the
- * axes kept apart come first, ignoring size-1 axes — else null (e.g. per channel with C > 1).
- */
-export function contiguousGroups(
-  shape: readonly number[],
-  axes: readonly number[],
-): [number, number] | null {
-  let summedSeen = false;
-  let groups = 1;
-  let length = 1;
-  for (let axis = 0; axis < shape.length; axis++) {
-    const dim = shape[axis]!;
-    if (axes.includes(axis)) {
-      summedSeen = true;
-      length *= dim;
-    } else {
-      if (summedSeen && dim !== 1) return null;
-      groups *= dim;
-    }
-  }
-  return groups * length === 0 ? null : [groups, length];
-}

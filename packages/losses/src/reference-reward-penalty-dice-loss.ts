@@ -1,5 +1,5 @@
 import { abs, add, mul, type Scalar, type Tensor, tidy } from '@tensorflow/tfjs-core';
-import { type AnalyticStrategy, analyticLoss, preferredStrategy } from './analytic-ratio.js';
+import { type AnalyticStrategy, analyticLoss } from './analytic-ratio.js';
 import { smoothedRatioLoss } from './dice-ratio.js';
 import { type GradientMode, resolveGradientMode } from './gradient-mode.js';
 import { assertGrouping, type GroupingOptions, groupSum, reductionAxes } from './grouping.js';
@@ -69,5 +69,5 @@ export function referenceRewardPenaltyDiceLossWith(
   }
   const terms = () => ({ reward: target, constant: [abs(target)] as [Tensor] });
   const config = { fn, shape: target.shape, smooth, axes, inputs, terms };
-  return analyticLoss(config, strategy ?? preferredStrategy(target.shape, axes))(yPred);
+  return analyticLoss(config, { target, absTarget: true }, strategy)(yPred);
 }

@@ -1,10 +1,5 @@
 import { abs, add, mul, type Scalar, type Tensor, tidy } from '@tensorflow/tfjs-core';
-import {
-  type AnalyticStrategy,
-  analyticLoss,
-  preferredStrategy,
-  rewardPenaltyTerms,
-} from './analytic-ratio.js';
+import { type AnalyticStrategy, analyticLoss, rewardPenaltyTerms } from './analytic-ratio.js';
 import { smoothedRatioLoss } from './dice-ratio.js';
 import { type GradientMode, resolveGradientMode } from './gradient-mode.js';
 import { assertGrouping, type GroupingOptions, groupSum, reductionAxes } from './grouping.js';
@@ -81,5 +76,6 @@ export function rewardPenaltyDiceLossWith(
   }
   const terms = rewardPenaltyTerms(yTrue, rpMap);
   const config = { fn, shape: yTrue.shape, smooth, axes, inputs, terms };
-  return analyticLoss(config, strategy ?? preferredStrategy(yTrue.shape, axes))(yPred);
+  const fused = { target: yTrue, map: rpMap, absTarget: false };
+  return analyticLoss(config, fused, strategy)(yPred);
 }

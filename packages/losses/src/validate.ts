@@ -19,6 +19,9 @@ export function assertSameShape(fn: string, inputs: Readonly<Record<string, Tens
         `${fn}: ${name} has rank ${t.rank} (shape [${t.shape}]); expected rank ${MIN_RANK}–${MAX_RANK}`,
       );
     }
+    if (t.size === 0) {
+      throw new RangeError(`${fn}: ${name} has no elements (shape [${t.shape}])`);
+    }
     if (reference === undefined) reference = { name, shape: t.shape };
     else if (t.shape.join(',') !== reference.shape.join(',')) {
       throw new RangeError(
