@@ -22,6 +22,7 @@ export interface ProfileOverrides {
   maxEpochs?: number;
   stepsPerEpoch?: number;
   batchSize?: number;
+  learningRate?: number;
   phantomSize?: PhantomSize;
 }
 
@@ -264,6 +265,7 @@ function parseReproduce(argv: readonly string[]): ReproduceArgs | HelpArgs {
       epochs: { type: 'string' },
       'steps-per-epoch': { type: 'string' },
       'batch-size': { type: 'string' },
+      'learning-rate': { type: 'string' },
       'phantom-size': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
     },
@@ -308,6 +310,14 @@ function parseReproduce(argv: readonly string[]): ReproduceArgs | HelpArgs {
     args.overrides.stepsPerEpoch = parseInteger('--steps-per-epoch', steps, 1);
   const batch = text('batch-size');
   if (batch !== undefined) args.overrides.batchSize = parseInteger('--batch-size', batch, 1);
+  const lr = text('learning-rate');
+  if (lr !== undefined) {
+    const value = Number(lr);
+    if (!/^\s*[0-9.eE+-]+\s*$/.test(lr) || !(value > 0 && value < 1)) {
+      throw new UsageError(`--learning-rate must be a number in (0, 1), got "${lr}"`);
+    }
+    args.overrides.learningRate = value;
+  }
   const size = text('phantom-size');
   if (size !== undefined) {
     if (data !== undefined) throw new UsageError('--phantom-size and --data exclude each other');

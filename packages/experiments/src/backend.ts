@@ -153,14 +153,20 @@ async function activate(backend: Exclude<BackendName, 'auto'>, tfjsName: string)
 
 /**
  * Registers `@rpdl/cpu-kernels` if it is installed (optional: a missing package or native addon
- * just means the stock kernels stay).
+ * just means the stock kernels stay). `RPDL_NATIVE_KERNELS=0` in the environment keeps the stock
+ * kernels.
  *
  * @example
  * const status = await registerNativeCpuKernels(); // { available: false, reason: '…', kernels: [] }
  */
 export async function registerNativeCpuKernels(
   importer: ModuleImporter = defaultImporter,
+  env: Record<string, string | undefined> = process.env,
 ): Promise<NativeKernelStatus> {
+  // An escape hatch for comparing against (or falling back to) the stock tfjs kernels.
+  if (env.RPDL_NATIVE_KERNELS === '0') {
+    return { available: false, reason: 'disabled by RPDL_NATIVE_KERNELS=0', kernels: [] };
+  }
   let module: { registerCpuKernels?: () => NativeKernelStatus };
   try {
     module = (await importer('@rpdl/cpu-kernels')) as typeof module;

@@ -35,6 +35,7 @@ Usage:
   --epochs <n>                  maximum epochs instead of the profile's
   --steps-per-epoch <n>         batches per epoch instead of the profile's
   --batch-size <n>              batch size instead of the profile's
+  --learning-rate <x>           initial Adam learning rate instead of the profile's
   -q, --quiet                   no progress bars
 `,
   report: `rpdl report <out>

@@ -44,6 +44,7 @@ export function resolveProfile(
       ...base.training,
       ...(overrides.maxEpochs === undefined ? {} : { maxEpochs: overrides.maxEpochs }),
       ...(overrides.stepsPerEpoch === undefined ? {} : { stepsPerEpoch: overrides.stepsPerEpoch }),
+      ...(overrides.learningRate === undefined ? {} : { learningRate: overrides.learningRate }),
       ...(overrides.batchSize === undefined
         ? {}
         : { batchSize: overrides.batchSize, myronenkoBatchSize: overrides.batchSize }),

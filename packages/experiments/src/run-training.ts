@@ -3,7 +3,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type CmDataset, saveNpy, validationSplit } from '@rpdl/cm-dataset';
 import { foregroundWeight } from '@rpdl/losses';
-import { buildModel, type ModelName } from '@rpdl/models-3d';
+import { BatchNormalization3D, buildModel, type ModelName } from '@rpdl/models-3d';
 import { type Tensor, tidy } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
@@ -62,16 +62,18 @@ export function runSeed(seed: number, run: RunSpec): number {
 }
 
 /**
- * The model a run trains, with the profile's architecture settings.
+ * The model a run trains, with the profile's architecture settings. No `seed` is passed to the
+ * model: its initialisers and dropout masks then draw from `Math.random`, which the run routes
+ * through its checkpointed generator (a seeded layer would keep a call counter the checkpoint
+ * cannot see, and a resumed run would draw different masks).
  *
  * @example
- * modelConfigFor('unet3d', profile, [16, 16, 16], 42);
+ * modelConfigFor('unet3d', profile, [16, 16, 16]);
  */
 export function modelConfigFor(
   name: ModelName,
   profile: Profile,
   spatialShape: readonly [number, number, number],
-  seed: number,
 ): ModelConfig {
   const inputShape = [...spatialShape, 1];
   const m = profile.model;
@@ -84,24 +86,39 @@ export function modelConfigFor(
         depth: m.myronenkoDepth,
         groups: Math.min(8, m.myronenkoBaseFilters),
         vaeLatentDim: m.myronenkoLatentDim,
-        seed,
       },
     };
   }
   return {
     name,
-    options: { inputShape, baseFilters: m.baseFilters, depth: m.depth, dropout: m.dropout, seed },
+    options: { inputShape, baseFilters: m.baseFilters, depth: m.depth, dropout: m.dropout },
   };
 }
 
 /**
- * Builds the model a config describes.
+ * Builds the model a config describes; `batchNormMomentum` (when given) replaces the momentum of
+ * every batch-norm layer's moving statistics.
  *
  * @example
  * const model = buildFromConfig(config.model);
  */
-export function buildFromConfig(config: ModelConfig): LayersModel {
-  return buildModel(config.name, config.options as never);
+export function buildFromConfig(
+  config: ModelConfig,
+  batchNormMomentum?: number | null,
+): LayersModel {
+  const model = buildModel(config.name, config.options as never);
+  if (batchNormMomentum != null) {
+    if (!(batchNormMomentum >= 0 && batchNormMomentum < 1)) {
+      throw new RangeError(`batchNormMomentum must be in [0, 1), got ${batchNormMomentum}`);
+    }
+    for (const layer of model.layers) {
+      if (layer instanceof BatchNormalization3D) {
+        // Read on every call of the layer, so setting it after construction takes effect.
+        (layer as { momentum: number }).momentum = batchNormMomentum;
+      }
+    }
+  }
+  return model;
 }
 
 /**
@@ -151,7 +168,7 @@ export async function executeRun(run: RunSpec, env: RunEnvironment): Promise<Run
     profile.training.validationFraction,
     seed,
   );
-  const modelConfig = modelConfigFor(run.model, profile, dataset.spatialShape, seed);
+  const modelConfig = modelConfigFor(run.model, profile, dataset.spatialShape);
   const config: RunConfig = {
     run,
     id: runId(run),
@@ -173,7 +190,7 @@ export async function executeRun(run: RunSpec, env: RunEnvironment): Promise<Run
   const restore = installMathRandom(rng);
   let model: LayersModel | undefined;
   try {
-    model = buildFromConfig(modelConfig);
+    model = buildFromConfig(modelConfig, profile.model.batchNormMomentum);
     const batches = runBatches({
       dataset,
       train,
