@@ -63,17 +63,38 @@ export function fusedLoss(config: FusedConfig, terms: FusedTerms): (p: Tensor) =
     const q = p.dataSync() as ArrayLike<number>;
     const overlap = new Float64Array(groups);
     const total = new Float64Array(groups);
-    for (let i = 0; i < size; i++) {
-      const g = single ? 0 : Math.floor(i / perSample) * stride + (i % modulus);
-      const ti = t[i]!;
-      const qi = q[i]!;
+    if (single) {
+      // One group: plain scalar accumulators, the loop V8 optimises best.
+      let o = 0;
+      let n = 0;
       if (m === undefined) {
-        overlap[g]! += ti * qi;
-        total[g]! += (absTarget ? Math.abs(ti) : ti) + qi;
+        for (let i = 0; i < size; i++) {
+          const ti = t[i]!;
+          o += ti * q[i]!;
+          n += (absTarget ? Math.abs(ti) : ti) + q[i]!;
+        }
       } else {
-        const mi = m[i]!;
-        overlap[g]! += ti * mi * qi;
-        total[g]! += (ti + qi) * Math.abs(mi);
+        for (let i = 0; i < size; i++) {
+          const mi = m[i]!;
+          o += t[i]! * mi * q[i]!;
+          n += (t[i]! + q[i]!) * Math.abs(mi);
+        }
+      }
+      overlap[0] = o;
+      total[0] = n;
+    } else {
+      for (let i = 0; i < size; i++) {
+        const g = Math.floor(i / perSample) * stride + (i % modulus);
+        const ti = t[i]!;
+        const qi = q[i]!;
+        if (m === undefined) {
+          overlap[g]! += ti * qi;
+          total[g]! += (absTarget ? Math.abs(ti) : ti) + qi;
+        } else {
+          const mi = m[i]!;
+          overlap[g]! += ti * mi * qi;
+          total[g]! += (ti + qi) * Math.abs(mi);
+        }
       }
     }
     const overlap32 = Float32Array.from(overlap);
@@ -91,12 +112,19 @@ export function fusedLoss(config: FusedConfig, terms: FusedTerms): (p: Tensor) =
           rewardCoefficient[g] = (-2 * scale) / b;
         }
         const grad = new Float32Array(size);
-        for (let i = 0; i < size; i++) {
-          const g = single ? 0 : Math.floor(i / perSample) * stride + (i % modulus);
-          grad[i] =
-            m === undefined
-              ? weightCoefficient[g]! + rewardCoefficient[g]! * t[i]!
-              : weightCoefficient[g]! * Math.abs(m[i]!) + rewardCoefficient[g]! * t[i]! * m[i]!;
+        if (single) {
+          const wc = weightCoefficient[0]!;
+          const rc = rewardCoefficient[0]!;
+          if (m === undefined) for (let i = 0; i < size; i++) grad[i] = wc + rc * t[i]!;
+          else for (let i = 0; i < size; i++) grad[i] = wc * Math.abs(m[i]!) + rc * t[i]! * m[i]!;
+        } else {
+          for (let i = 0; i < size; i++) {
+            const g = Math.floor(i / perSample) * stride + (i % modulus);
+            grad[i] =
+              m === undefined
+                ? weightCoefficient[g]! + rewardCoefficient[g]! * t[i]!
+                : weightCoefficient[g]! * Math.abs(m[i]!) + rewardCoefficient[g]! * t[i]! * m[i]!;
+          }
         }
         return tensor(grad, [...shape], 'float32');
       },
