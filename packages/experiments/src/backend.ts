@@ -50,9 +50,10 @@ const TFJS_VERSION = '4.22.0';
 export function installInstructions(backend: Exclude<BackendName, 'auto'>): string {
   const mirror = (pkg: string, archive: string) =>
     [
-      `  Its install step downloads libtensorflow 2.9.1 (${archive}). Where that download is`,
-      '  blocked or refused (it currently answers 403 upstream), put the archive on a mirror under',
-      `  the same path (tensorflow/libtensorflow/${archive}) and point the install at it:`,
+      `  Its install step downloads libtensorflow 2.9.1 (${archive}).`,
+      '  Where that download is blocked or refused (it currently answers 403 upstream), put the',
+      `  archive on a mirror under the same path (tensorflow/libtensorflow/${archive})`,
+      '  and point the install at it:',
       `    TFJS_NODE_CDN_STORAGE=https://your-mirror.example/ pnpm add ${pkg}@${TFJS_VERSION}`,
     ].join('\n');
   switch (backend) {

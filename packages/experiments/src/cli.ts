@@ -55,6 +55,11 @@ Usage:
 `,
 };
 
+/** `rpdl: <message>`, unless the message already names the command (`rpdl report: …`). */
+function errorLine(message: string): string {
+  return message.startsWith('rpdl ') ? `${message}\n` : `rpdl: ${message}\n`;
+}
+
 function usage(topic?: string): string {
   return USAGE[topic ?? 'main'] ?? USAGE.main!;
 }
@@ -95,9 +100,9 @@ export async function main(argv: readonly string[], io?: Partial<CliIo>): Promis
     args = parseCommandLine(argv);
   } catch (error) {
     if (error instanceof UsageError) {
-      streams.stderr.write(
-        `rpdl: ${error.message}\n\n${usage(typeof argv[0] === 'string' ? argv[0] : undefined)}`,
-      );
+      const [first] = argv;
+      const topic = first?.startsWith('-') ? 'reproduce' : first;
+      streams.stderr.write(`${errorLine(error.message)}\n${usage(topic)}`);
       return 2;
     }
     throw error;
@@ -109,11 +114,11 @@ export async function main(argv: readonly string[], io?: Partial<CliIo>): Promis
     return await dispatch(args, streams);
   } catch (error) {
     if (error instanceof UsageError) {
-      streams.stderr.write(`rpdl: ${error.message}\n`);
+      streams.stderr.write(errorLine(error.message));
       return 2;
     }
     if (error instanceof BackendUnavailableError) {
-      streams.stderr.write(`rpdl: ${error.message}\n`);
+      streams.stderr.write(errorLine(error.message));
       return 1;
     }
     throw error;
