@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   generatePhantom,
@@ -105,6 +105,7 @@ export async function phantomCommand(args: PhantomArgs, io: CliIo): Promise<numb
     bones: args.bones,
     surgeons: args.surgeons,
   });
+  await mkdir(args.out, { recursive: true });
   await writeCmDataset(args.out, dataset);
   io.stdout.write(
     `wrote ${join(args.out, 'x9_7.npy')} and ${join(args.out, 'y9_7.npy')}: ${args.bones * args.surgeons} rows of ${args.size}³ (${args.bones} bones × ${args.surgeons} surgeons, seed ${args.seed})\n`,
