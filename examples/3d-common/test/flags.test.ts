@@ -81,9 +81,11 @@ describe('parseExampleFlags', () => {
       /--steps must be an integer ≥ 1, got '0'/,
     );
     expect(() => parseExampleFlags(['--steps', '2.5'], defaults)).toThrow(/got '2.5'/);
-    expect(() => parseExampleFlags(['--lr', '-1'], defaults)).toThrow(
-      "--lr must be a number > 0, got '-1'",
+    expect(() => parseExampleFlags(['--lr', '0'], defaults)).toThrow(
+      "--lr must be a number > 0, got '0'",
     );
+    expect(() => parseExampleFlags(['--lr=-1e-3'], defaults)).toThrow(/got '-1e-3'/);
+    expect(() => parseExampleFlags(['--lr', 'fast'], defaults)).toThrow(/got 'fast'/);
     expect(() => parseExampleFlags(['--size', '24'], defaults)).toThrow(
       "--size must be one of 16, 32, 64, got '24'",
     );

@@ -16,7 +16,7 @@ export interface TrainingRows {
   map: Tensor4D;
   /**
    * `[images·K, H, W, 1]` the authors'-code training target of the row (its annotation × the
-   * image's counts, lone marks zeroed, unmarked pixels −7, all ÷ K), for
+   * image's counts, lone marks zeroed, unmarked pixels −K, all ÷ K), for
    * `referenceRewardPenaltyDiceLoss`.
    */
   target: Tensor4D;
@@ -48,8 +48,8 @@ export function trainingRows(data: AnnotatedImages, penalty = -1): TrainingRows 
       x.set(image, offset);
       y.set(mask, offset);
       map.set(m, offset);
-      // The authors' code used penalty −7 and divided by the number of annotators.
-      target.set(referenceTarget(mask, counts, { penalty: -7, divisor: k }), offset);
+      // The authors' code, with 7 surgeons, used penalty −7 and divisor 7: −K and K here.
+      target.set(referenceTarget(mask, counts, { penalty: -k, divisor: k }), offset);
     });
   });
   const shape: [number, number, number, number] = [count, data.size, data.size, 1];
