@@ -67,9 +67,9 @@ Napi::Value MaxPool3dForwardDirect(const Napi::CallbackInfo &info) {
                 const int64_t ix = xx * s.sw - s.pw + k;
                 if (ix < 0 || ix >= s.w) continue;
                 const float *in = x + (((b * s.d + iz) * s.h + iy) * s.w + ix) * s.c;
-                for (int64_t ch = 0; ch < s.c; ++ch) {
-                  if (in[ch] > out[ch]) out[ch] = in[ch];
-                }
+                // max without a data-dependent branch; a NaN input leaves out unchanged, as in
+                // the stock kernel (NaN > out is false).
+                for (int64_t ch = 0; ch < s.c; ++ch) out[ch] = in[ch] > out[ch] ? in[ch] : out[ch];
               }
             }
           }
@@ -110,10 +110,11 @@ Napi::Value MaxPool3dGradDirect(const Napi::CallbackInfo &info) {
                   const int64_t ix = xx * sw - pw + k;
                   if (ix < 0 || ix >= w) continue;
                   const int64_t at = (((b * d + iz) * h + iy) * w + ix) * c + ch;
-                  if (x[at] >= best) {
-                    best = x[at];
-                    where = at;
-                  }
+                  // Conditional moves, not a branch: which voxel wins is random.
+                  const float v = x[at];
+                  const bool take = v >= best;
+                  best = take ? v : best;
+                  where = take ? at : where;
                 }
               }
             }
