@@ -1,5 +1,6 @@
 export { diceCoefficient, type ThresholdOptions } from './dice-coefficient.js';
 export { type DiceLossOptions, diceLoss } from './dice-loss.js';
+export { encodedRewardPenaltyDiceLoss, encodeTargetAndMap } from './encoded.js';
 export { foregroundWeight, type MaskSource } from './foreground-weight.js';
 export type { GradientMode } from './gradient-mode.js';
 export type { GroupingOptions } from './grouping.js';
