@@ -68,40 +68,44 @@ export async function runExample(
     if (error instanceof RangeError) throw new UsageError(error.message);
     throw error;
   }
-  const parameters = network.model.countParams();
-  log(
-    `model: ${definition.name}, ${settings.baseFilters} base filters, depth ${settings.depth}, ` +
-      `${parameters} parameters; loss ${settings.loss}; ${settings.steps} Adam steps of ` +
-      `batch ${settings.batchSize}, learning rate ${settings.learningRate}`,
-  );
-  const training = await trainOnFold(network, fold, settings, log);
+  try {
+    const parameters = network.model.countParams();
+    log(
+      `model: ${definition.name}, ${settings.baseFilters} base filters, depth ${settings.depth}, ` +
+        `${parameters} parameters; loss ${settings.loss}; ${settings.steps} Adam steps of ` +
+        `batch ${settings.batchSize}, learning rate ${settings.learningRate}`,
+    );
+    const training = await trainOnFold(network, fold, settings, log);
 
-  const probabilities = tidy(() => {
-    const x = tensor5d(normalizeInput(fold.dataset.inputs[heldOutBone]!), [1, size, size, size, 1]);
-    return network.segment(x).dataSync() as Float32Array;
-  });
-  const scores = scoreHeldOutBone(probabilities, fold.heldOutMasks, fold.heldOutMap);
-  const surgeonDice = surgeonAgreement(fold.heldOutMasks);
-  const slice = await writePanel(settings.out, {
-    size,
-    labels: fold.dataset.inputs[heldOutBone]!,
-    counts: fold.heldOutCounts,
-    surgeons: fold.heldOutMasks.length,
-    probabilities,
-  });
-  network.model.dispose();
-  return {
-    ...scores,
-    settings,
-    surgeonDice,
-    parameters,
-    firstLoss: training.losses[0] ?? Number.NaN,
-    lastLoss: training.losses.at(-1) ?? Number.NaN,
-    trainingSeconds: training.seconds,
-    totalSeconds: (performance.now() - started) / 1000,
-    panel: { path: settings.out, slice },
-    kernels: kernels.note,
-  };
+    const probabilities = tidy(() => {
+      const input = normalizeInput(fold.dataset.inputs[heldOutBone]!);
+      const x = tensor5d(input, [1, size, size, size, 1]);
+      return network.segment(x).dataSync() as Float32Array;
+    });
+    const scores = scoreHeldOutBone(probabilities, fold.heldOutMasks, fold.heldOutMap);
+    const surgeonDice = surgeonAgreement(fold.heldOutMasks);
+    const slice = await writePanel(settings.out, {
+      size,
+      labels: fold.dataset.inputs[heldOutBone]!,
+      counts: fold.heldOutCounts,
+      surgeons: fold.heldOutMasks.length,
+      probabilities,
+    });
+    return {
+      ...scores,
+      settings,
+      surgeonDice,
+      parameters,
+      firstLoss: training.losses[0] ?? Number.NaN,
+      lastLoss: training.losses.at(-1) ?? Number.NaN,
+      trainingSeconds: training.seconds,
+      totalSeconds: (performance.now() - started) / 1000,
+      panel: { path: settings.out, slice },
+      kernels: kernels.note,
+    };
+  } finally {
+    network.model.dispose();
+  }
 }
 
 /**
