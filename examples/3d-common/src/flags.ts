@@ -21,8 +21,8 @@ export interface ExampleSettings {
   /** Optimiser steps with the native kernels of `@rpdl/cpu-kernels`. */
   steps: number;
   /**
-   * Optimiser steps when only the stock tfjs kernels are there (about 8× slower on 3D
-   * convolutions), so that the default run takes about as long either way. `--steps` sets both.
+   * Optimiser steps when only the stock tfjs kernels are there (a 16³ U-net step is about 9×
+   * slower), so that the default run takes about as long either way. `--steps` sets both.
    */
   stockSteps: number;
   batchSize: number;
