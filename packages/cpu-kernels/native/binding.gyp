@@ -7,7 +7,7 @@
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
-      "cflags_cc": ["-std=c++17", "-O3"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fno-trapping-math"],
       "libraries": ["-ldnnl"],
       "conditions": [
         ["OS=='linux'", {
@@ -21,7 +21,7 @@
             "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
             "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
             "MACOSX_DEPLOYMENT_TARGET": "11.0",
-            "OTHER_CPLUSPLUSFLAGS": ["-O3"]
+            "OTHER_CPLUSPLUSFLAGS": ["-O3", "-fno-trapping-math"]
           }
         }]
       ]

@@ -163,6 +163,13 @@ float *FloatData(const Napi::Value &value, const char *name) {
   return value.As<Napi::Float32Array>().Data();
 }
 
+// An output array: as FloatData, with huge-page advice for its first touch.
+float *OutputData(const Napi::Value &value, const char *name) {
+  float *data = FloatData(value, name);
+  AdviseHugePages(data, value.As<Napi::TypedArray>().ByteLength());
+  return data;
+}
+
 // Activation layouts tried for each convolution shape. oneDNN's own choice (any) pads small
 // channel counts to blocks of 16, which for the 1-8 channel layers of a small U-net wastes most
 // of the work and adds reorders; its channels-last kernels often win there. Which is faster
@@ -246,7 +253,7 @@ Napi::Value Conv3dForward(const Napi::CallbackInfo &info) {
   Params p = ReadParams(info[3].As<Napi::Int32Array>());
   float *x = FloatData(info[0], "x");
   float *w = FloatData(info[1], "filter");
-  float *y = FloatData(info[2], "y");
+  float *y = OutputData(info[2], "y");
   auto &entry = cache[p.key + ForcedLayout()];
   if (!entry) {
     auto build = [&](tag layout) {
@@ -281,7 +288,7 @@ Napi::Value Conv3dBackwardData(const Napi::CallbackInfo &info) {
   Params p = ReadParams(info[3].As<Napi::Int32Array>());
   float *dy = FloatData(info[0], "dy");
   float *w = FloatData(info[1], "filter");
-  float *dx = FloatData(info[2], "dx");
+  float *dx = OutputData(info[2], "dx");
   auto &entry = cache[p.key + ForcedLayout()];
   if (!entry) {
     auto build = [&](tag layout) {
@@ -319,7 +326,7 @@ Napi::Value Conv3dBackwardFilter(const Napi::CallbackInfo &info) {
   Params p = ReadParams(info[3].As<Napi::Int32Array>());
   float *x = FloatData(info[0], "x");
   float *dy = FloatData(info[1], "dy");
-  float *dw = FloatData(info[2], "dw");
+  float *dw = OutputData(info[2], "dw");
   auto &entry = cache[p.key + ForcedLayout()];
   if (!entry) {
     auto build = [&](tag layout) {
@@ -352,7 +359,7 @@ Napi::Value MaxPool3dForward(const Napi::CallbackInfo &info) {
   static Cache<PoolForward> cache;
   Params p = ReadParams(info[2].As<Napi::Int32Array>());
   float *x = FloatData(info[0], "x");
-  float *y = FloatData(info[1], "y");
+  float *y = OutputData(info[1], "y");
   auto &entry = cache[p.key];
   if (!entry) {
     auto e = std::make_unique<PoolForward>();
@@ -377,7 +384,7 @@ Napi::Value MaxPool3dBackward(const Napi::CallbackInfo &info) {
   Params p = ReadParams(info[3].As<Napi::Int32Array>());
   float *dy = FloatData(info[0], "dy");
   float *x = FloatData(info[1], "x");
-  float *dx = FloatData(info[2], "dx");
+  float *dx = OutputData(info[2], "dx");
   auto &entry = cache[p.key];
   if (!entry) {
     auto e = std::make_unique<PoolBackward>();

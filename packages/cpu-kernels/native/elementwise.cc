@@ -113,10 +113,12 @@ Napi::Value Binary(const Napi::CallbackInfo &info) {
       throw Napi::TypeError::New(info.Env(), "binary: a comparison writes a Uint8Array");
     }
     uint8_t *out = info[5].As<Napi::Uint8Array>().Data();
+    AdviseHugePages(out, static_cast<size_t>(n));
     Apply(a, am, an, b, bm, bn, out, n, [](float x, float y) -> uint8_t { return x > y ? 1 : 0; });
     return info.Env().Undefined();
   }
   float *out = Floats(info[5], "out");
+  AdviseHugePages(out, static_cast<size_t>(n) * sizeof(float));
   switch (op) {
     case Op::Add:
       Apply(a, am, an, b, bm, bn, out, n, [](float x, float y) { return x + y; });
@@ -202,6 +204,7 @@ Napi::Value CopyRows(const Napi::CallbackInfo &info) {
   Bytes dst = AnyData(info[1], "dst");
   const int64_t rows = Int(info, 2), srcRow = Int(info, 3), srcOff = Int(info, 4);
   const int64_t dstRow = Int(info, 5), dstOff = Int(info, 6), bytes = Int(info, 7);
+  AdviseHugePages(dst.data, dst.length);
   if (rows > 0 && ((rows - 1) * srcRow + srcOff + bytes > static_cast<int64_t>(src.length) ||
                    (rows - 1) * dstRow + dstOff + bytes > static_cast<int64_t>(dst.length))) {
     throw Napi::RangeError::New(info.Env(), "copyRows: rows reach past the end of an array");
@@ -221,12 +224,15 @@ Napi::Value LeakyRelu(const Napi::CallbackInfo &info) {
   const double alpha = info[2].As<Napi::Number>().DoubleValue();
   const int64_t n = Length(info[0]);
   if (Length(info[1]) != n) throw Napi::RangeError::New(info.Env(), "leakyRelu: length mismatch");
-  // A multiplier select instead of a branch: activation signs are random, and a branch
-  // mispredicted on every other element costs more than all the memory traffic.
+  AdviseHugePages(out, static_cast<size_t>(n) * sizeof(float));
+  // Activation signs are random: this must compile to a vector blend, not a branch mispredicted
+  // on every other element. binding.gyp's -fno-trapping-math lets the compiler evaluate α·x for
+  // every lane and select.
 #pragma omp parallel for schedule(static) if (n > kParallelThreshold)
   for (int64_t i = 0; i < n; ++i) {
-    const double v = x[i];
-    out[i] = static_cast<float>(v * (v < 0 ? alpha : 1.0));
+    const float v = x[i];
+    const float scaled = static_cast<float>(static_cast<double>(v) * alpha);
+    out[i] = v < 0.0f ? scaled : v;
   }
   return info.Env().Undefined();
 }
@@ -247,6 +253,7 @@ Napi::Value UnaryOp(const Napi::CallbackInfo &info) {
   float *out = Floats(info[2], "out");
   const int64_t n = Length(info[1]);
   if (Length(info[2]) != n) throw Napi::RangeError::New(info.Env(), "unary: length mismatch");
+  AdviseHugePages(out, static_cast<size_t>(n) * sizeof(float));
   switch (op) {
     case Unary::Square:
       Map(x, out, n, [](float v) { return v * v; });
@@ -290,6 +297,7 @@ Napi::Value Select(const Napi::CallbackInfo &info) {
   if (Length(info[0]) != n || Length(info[1]) != n || Length(info[2]) != n) {
     throw Napi::RangeError::New(info.Env(), "select: length mismatch");
   }
+  AdviseHugePages(out, static_cast<size_t>(n) * sizeof(float));
 #pragma omp parallel for schedule(static) if (n > kParallelThreshold)
   for (int64_t i = 0; i < n; ++i) {
     const uint32_t mask = 0u - static_cast<uint32_t>(c[i] != 0);

@@ -50,6 +50,7 @@ Napi::Value MaxPool3dForwardDirect(const Napi::CallbackInfo &info) {
   const PoolShape s = ReadPoolShape(info, 2, Len(info[0]), Len(info[1]));
   const float *x = info[0].As<Napi::Float32Array>().Data();
   float *y = info[1].As<Napi::Float32Array>().Data();
+  AdviseHugePages(y, info[1].As<Napi::TypedArray>().ByteLength());
 #pragma omp parallel for collapse(2) schedule(static)
   for (int64_t b = 0; b < s.n; ++b) {
     for (int64_t z = 0; z < s.od; ++z) {
@@ -89,6 +90,7 @@ Napi::Value MaxPool3dGradDirect(const Napi::CallbackInfo &info) {
   const float *dy = info[0].As<Napi::Float32Array>().Data();
   const float *x = info[1].As<Napi::Float32Array>().Data();
   float *dx = info[2].As<Napi::Float32Array>().Data();
+  AdviseHugePages(dx, info[2].As<Napi::TypedArray>().ByteLength());
   const int64_t n = s.n, d = s.d, h = s.h, w = s.w, c = s.c, kd = s.kd, kh = s.kh, kw = s.kw;
   const int64_t od = s.od, oh = s.oh, ow = s.ow, sd = s.sd, sh = s.sh, sw = s.sw, pd = s.pd, ph = s.ph, pw = s.pw;
 #pragma omp parallel for collapse(2) schedule(static)
