@@ -4,11 +4,11 @@ import type { Rpdl2dOptions } from './flags.js';
 import { tinySegmenter } from './model.js';
 import { trainingRows } from './rows.js';
 import { simulateAnnotatedImages } from './simulate.js';
-import { type LossName, trainWithCustomLoop, trainWithFit } from './train.js';
+import { type LossName, trainWithCustomLoop, trainWithFit, trainWithFitDataset } from './train.js';
 
 export interface TrainedVariant extends Evaluation {
   loss: LossName;
-  route: 'custom loop' | 'compile/fitDataset';
+  route: 'custom loop' | 'compile/fit' | 'compile/fitDataset';
   /** Mean training loss of the last epoch. */
   finalLoss: number;
   seconds: number;
@@ -22,9 +22,9 @@ export interface Rpdl2dResult {
 }
 
 /**
- * The whole example: simulate annotated images, train the same tiny net five ways (WCEL, Dice
- * loss and RPDL in a custom loop; RPDL through compile/fitDataset; the authors'-code RPDL in a
- * custom loop), and score each on held-out images. `log` receives progress lines.
+ * The whole example: simulate annotated images, train the same tiny net six ways (WCEL, Dice
+ * loss and RPDL in a custom loop; RPDL through compile/fit and compile/fitDataset; the
+ * authors'-code RPDL in a custom loop), and score each on held-out images. `log` receives progress lines.
  *
  * @example
  * const result = await runRpdl2d(SMOKE, console.log);
@@ -55,6 +55,7 @@ export async function runRpdl2d(
     ['wcel', 'custom loop'],
     ['dl', 'custom loop'],
     ['rpdl', 'custom loop'],
+    ['rpdl', 'compile/fit'],
     ['rpdl', 'compile/fitDataset'],
     ['rpdl-ref', 'custom loop'],
   ];
@@ -67,7 +68,9 @@ export async function runRpdl2d(
       const history =
         route === 'custom loop'
           ? await trainWithCustomLoop(model, rows, loss, training)
-          : await trainWithFit(model, rows, training);
+          : route === 'compile/fit'
+            ? await trainWithFit(model, rows, training)
+            : await trainWithFitDataset(model, rows, training);
       const scores = evaluate(model, testSet);
       model.dispose();
       const seconds = (performance.now() - started) / 1000;

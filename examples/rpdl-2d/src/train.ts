@@ -1,5 +1,7 @@
 import {
   diceLoss,
+  encodedRewardPenaltyDiceLoss,
+  encodeTargetAndMap,
   foregroundWeight,
   packedRewardPenaltyDiceLoss,
   packTargetAndMap,
@@ -106,17 +108,55 @@ export async function trainWithCustomLoop(
 }
 
 /**
- * Trains `model` with RPDL through `compile()` and `fitDataset()`. Keras-style losses see only
- * `(yTrue, yPred)`, so the map travels packed beside the target on the last axis
- * (`packTargetAndMap`) and `packedRewardPenaltyDiceLoss` unpacks it. `fitDataset` rather than
- * `fit`: `fit` insists that the target has the output's shape, and the packed target has two
- * channels where the output has one.
+ * Trains `model` with RPDL through `compile()` and `fit()`. Keras-style losses see only
+ * `(yTrue, yPred)`, and `fit()` insists that the target has the output's shape, so target and
+ * map travel encoded in one tensor of that shape (`encodeTargetAndMap`: 4·y + M) and
+ * `encodedRewardPenaltyDiceLoss` decodes them.
  *
- * @returns the mean training loss of each epoch, as `fitDataset` logged it.
+ * @returns the mean training loss of each epoch, as `fit` logged it.
  * @example
  * await trainWithFit(model, rows, { epochs: 5, batchSize: 16, learningRate: 0.01, seed: 1 });
  */
 export async function trainWithFit(
+  model: LayersModel,
+  rows: TrainingRows,
+  options: TrainingOptions,
+): Promise<number[]> {
+  // Our optimizer, not a string name: the model then does not own it, so it is ours to dispose.
+  const optimizer = train.adam(options.learningRate);
+  model.compile({ optimizer, loss: encodedRewardPenaltyDiceLoss() });
+  // fit() shuffles with Math.random; one seeded permutation instead keeps runs repeatable.
+  const order = tensor1d(
+    shuffledOrder(rows.x.shape[0], rows.x.shape[0], seededRandom(options.seed))[0]!,
+    'int32',
+  );
+  const x = gather(rows.x, order);
+  const encoded = tidy(() => encodeTargetAndMap(gather(rows.y, order), gather(rows.map, order)));
+  try {
+    const history = await model.fit(x, encoded, {
+      epochs: options.epochs,
+      batchSize: options.batchSize,
+      shuffle: false,
+      verbose: 0,
+    });
+    return (history.history['loss'] ?? []).map(Number);
+  } finally {
+    dispose([order, x, encoded]);
+    optimizer.dispose();
+  }
+}
+
+/**
+ * Trains `model` with RPDL through `compile()` and `fitDataset()`, the map packed beside the
+ * target on the last axis (`packTargetAndMap`) and unpacked by `packedRewardPenaltyDiceLoss`.
+ * The packed target has two channels where the output has one, which `fit()` rejects and
+ * `fitDataset()` accepts; it also suits a custom loop.
+ *
+ * @returns the mean training loss of each epoch, as `fitDataset` logged it.
+ * @example
+ * await trainWithFitDataset(model, rows, { epochs: 5, batchSize: 16, learningRate: 0.01, seed: 1 });
+ */
+export async function trainWithFitDataset(
   model: LayersModel,
   rows: TrainingRows,
   options: TrainingOptions,

@@ -9,7 +9,7 @@ beforeAll(async () => {
 });
 
 describe('runRpdl2d (smoke settings)', () => {
-  it('trains five variants and reports Dice and RPD in [0, 1] without leaking tensors', async () => {
+  it('trains six variants and reports Dice and RPD in [0, 1] without leaking tensors', async () => {
     const before = memory().numTensors;
     const result = await runRpdl2d(SMOKE);
     expect(memory().numTensors).toBe(before);
@@ -17,6 +17,7 @@ describe('runRpdl2d (smoke settings)', () => {
       'wcel/custom loop',
       'dl/custom loop',
       'rpdl/custom loop',
+      'rpdl/compile/fit',
       'rpdl/compile/fitDataset',
       'rpdl-ref/custom loop',
     ]);
