@@ -4,6 +4,7 @@ import { describeBackend, type ModuleImporter, selectBackend } from './backend.j
 import { computeBaselines, writeBaselines } from './baselines.js';
 import { datasetSource, describeSource, loadDataset } from './dataset-source.js';
 import { UsageError } from './errors.js';
+import { writeFigures } from './figures.js';
 import { buildGrid, runId } from './grid.js';
 import { type Manifest, writeOrCheckManifest } from './manifest.js';
 import { getProfile, type Profile } from './profiles.js';
@@ -133,8 +134,11 @@ export async function reproduce(args: ReproduceArgs, io: CliIo): Promise<number>
     return 0;
   }
   const { report } = await writeReport(out);
+  await writeFigures(out);
   say('');
   io.stdout.write(renderMarkdown(report, { only: 'overall' }));
-  say(`\nfinished in ${elapsed}; full report (Tables I–IV, CSV, JSON): ${join(out, 'report.md')}`);
+  say(
+    `\nfinished in ${elapsed}; full report (Tables I–IV, CSV, JSON): ${join(out, 'report.md')}; figures: ${join(out, 'figures')}`,
+  );
   return 0;
 }
