@@ -138,7 +138,12 @@ export function predictVolume(model: LayersModel, x: Tensor): Float32Array {
 /** How a call to {@link executeRun} ended. */
 export type RunOutcome =
   | { status: 'skipped'; metrics: RunMetrics }
-  | { status: 'trained'; metrics: RunMetrics };
+  | {
+      status: 'trained';
+      metrics: RunMetrics;
+      /** `memory().numTensors` after each epoch trained in this process (constant without leaks). */
+      tensorCounts: number[];
+    };
 
 /**
  * Trains and evaluates one run of the grid in its own directory: config.json, log.csv, an epoch
@@ -250,7 +255,7 @@ export async function executeRun(run: RunSpec, env: RunEnvironment): Promise<Run
       trainSeconds,
     };
     await writeJsonAtomic(metricsPath, metrics);
-    return { status: 'trained', metrics };
+    return { status: 'trained', metrics, tensorCounts: result.tensorCounts };
   } finally {
     restore();
     model?.dispose();
