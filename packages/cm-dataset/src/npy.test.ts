@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { prng } from '../../../tooling/testing/prng.js';
 import { loadNpy, type NpyArray, NpyFormatError, readNpy, saveNpy, writeNpy } from './index.js';
 
 const b64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
@@ -329,20 +330,8 @@ describe('loadNpy / saveNpy', () => {
 });
 
 describe('readNpy fuzzing (seeded)', () => {
-  // mulberry32: a tiny deterministic PRNG so failures reproduce.
-  function rng(seed: number) {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   it('turns 3000 mutated or truncated files into valid arrays or NpyFormatErrors', () => {
-    const random = rng(20200719);
+    const random = prng(20200719);
     const seeds: Uint8Array[] = [
       ...Object.values(NUMPY).map(b64),
       writeNpy({ dtype: 'float32', shape: [3, 2], data: new Float32Array(6), fortranOrder: false }),

@@ -1,18 +1,9 @@
 // Shared by the test files only (not exported from the package).
 import { engine, type NamedAttrMap, type Tensor, tensor } from '@tensorflow/tfjs-core';
+import { prng } from '../../../tooling/testing/prng.js';
 import { nativeKernelStatus, registerCpuKernels, unregisterCpuKernels } from './register.js';
 
-/** A small seeded PRNG (mulberry32) so failures reproduce. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 /** A float32 tensor of uniform values in [-1, 1). */
 export function randomTensor(shape: number[], random: () => number): Tensor {

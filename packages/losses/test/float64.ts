@@ -1,3 +1,6 @@
+import { prng } from '../../../tooling/testing/prng.js';
+
+export { prng };
 /**
  * Float64 references for the losses, written straight from the paper's equations with plain
  * loops, so the tfjs float32 versions can be checked against an independent computation.
@@ -153,18 +156,6 @@ export function rewardPenaltyDice64(
     den += (y[i]! + q) * Math.abs(w);
   }
   return den === 0 ? 1 : (2 * num) / den;
-}
-
-/** mulberry32: a small seeded PRNG so random cases are reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Relative-plus-absolute closeness, reported with the worst index on failure. */

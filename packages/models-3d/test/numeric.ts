@@ -1,16 +1,8 @@
 import { type Tensor, tensor } from '@tensorflow/tfjs-core';
 
-/** A small seeded PRNG (mulberry32) so property tests are reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../../tooling/testing/prng.js';
+
+export { prng };
 
 /** `n` uniform values in [lo, hi) from a seeded PRNG. */
 export function uniform(n: number, seed: number, lo = -1, hi = 1): number[] {

@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { prng } from '../../../tooling/testing/prng.js';
 import { countAnnotations, rewardPenaltyMap } from './index.js';
-
-/** Small deterministic PRNG (mulberry32) so property cases are reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('rewardPenaltyMap', () => {
   it('divides counts by K and penalises unmarked voxels (hand-derived, Fig. 2)', () => {
