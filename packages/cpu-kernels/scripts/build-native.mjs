@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const strict = process.argv.includes('--strict') || process.env.RPDL_REQUIRE_NATIVE_KERNELS === '1';
 const howTo =
-  'install oneDNN (Debian/Ubuntu: apt-get install libdnnl-dev; macOS: brew install onednn) and a C++ compiler, then run: pnpm --filter @rpdl/cpu-kernels build:native';
+  'install oneDNN (Debian/Ubuntu: apt-get install libdnnl-dev; macOS: brew install onednn) and a C++ compiler, then run: npm rebuild @rpdl/cpu-kernels (in the rpdl repository: pnpm --filter @rpdl/cpu-kernels build:native)';
 
 if (process.env.RPDL_CPU_KERNELS_SKIP_NATIVE === '1' && !strict) {
   console.log('@rpdl/cpu-kernels: native build skipped (RPDL_CPU_KERNELS_SKIP_NATIVE=1)');

@@ -104,7 +104,7 @@ export type AddonLoad =
   | { addon?: undefined; reason: string };
 
 const HOW_TO_ENABLE =
-  'install oneDNN (Debian/Ubuntu: apt-get install libdnnl-dev; macOS: brew install onednn) and a C++ compiler, then run: pnpm --filter @rpdl/cpu-kernels build:native';
+  'install oneDNN (Debian/Ubuntu: apt-get install libdnnl-dev; macOS: brew install onednn) and a C++ compiler, then run: npm rebuild @rpdl/cpu-kernels (in the rpdl repository: pnpm --filter @rpdl/cpu-kernels build:native)';
 
 /** The addon file, relative to this module in both `src/` and `dist/`. */
 export function addonPath(): string {
