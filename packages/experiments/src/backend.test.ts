@@ -5,8 +5,9 @@ import {
   registerBackend,
   removeBackend,
   setBackend,
+  tensor1d,
 } from '@tensorflow/tfjs-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BackendUnavailableError, type ModuleImporter, selectBackend } from './backend.js';
 
 function missing(specifier: string): Error {
@@ -110,6 +111,21 @@ describe('selectBackend', () => {
     expect(selection.chosen).toBe('cpu');
     expect(selection.nativeKernels).toEqual({ available: true, kernels: ['Conv3D', 'MaxPool3D'] });
     expect(getBackend()).toBe('cpu');
+  });
+
+  it('keeps the stock cpu backend from printing its install-tfjs-node banner', async () => {
+    // A fresh cpu backend instance, whose first tensor would print the banner.
+    removeBackend('cpu');
+    registerBackend('cpu', () => new MathBackendCPU(), 1);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      await selectBackend('cpu', { importer: standIns({}) });
+      tensor1d([1, 2]).dispose();
+      const printed = warn.mock.calls.map((args) => args.join(' ')).join('\n');
+      expect(printed).not.toContain('looks like you are running TensorFlow.js in Node.js');
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('keeps the stock cpu kernels and says why when @rpdl/cpu-kernels is absent', async () => {

@@ -1,4 +1,4 @@
-import { getBackend, getKernel, setBackend } from '@tensorflow/tfjs-core';
+import { engine, getBackend, getKernel, setBackend } from '@tensorflow/tfjs-core';
 import type { BackendName } from './args.js';
 
 /** Loads a module by specifier; injectable so tests can substitute stand-in modules. */
@@ -150,6 +150,17 @@ async function activate(backend: Exclude<BackendName, 'auto'>, tfjsName: string)
       false,
     );
   }
+  if (tfjsName === 'cpu') silenceNodeBackendAdvice();
+}
+
+/**
+ * The stock cpu backend prints, on its first tensor, advice to install tfjs-node. The CLI has
+ * already chosen its backend and said why it skipped the others (and may run native kernels),
+ * so that banner only misleads. It is gated on the backend's `firstUse` flag.
+ */
+function silenceNodeBackendAdvice(): void {
+  const cpu = engine().backend as { firstUse?: unknown };
+  if (typeof cpu.firstUse === 'boolean') cpu.firstUse = false;
 }
 
 /**
