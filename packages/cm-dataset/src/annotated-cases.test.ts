@@ -86,6 +86,23 @@ describe('parseNifti', () => {
     expect([...v.data]).toEqual(C_ORDER);
   });
 
+  it('stops a .nii.gz that expands past maxDecompressedBytes before it exhausts memory', async () => {
+    const bytes = nifti({
+      dims: [64, 64, 64],
+      datatype: 2,
+      bitpix: 8,
+      values: new Array(64 ** 3).fill(0),
+    });
+    const gz = gzipSync(bytes); // 262 kB of voxels compress to well under 1 kB
+    await expect(parseNifti(gz, { maxDecompressedBytes: 100_000 })).rejects.toThrow(
+      /expands to more than 100000 bytes/,
+    );
+    const v = await parseNifti(gz, { maxDecompressedBytes: bytes.byteLength });
+    expect(v.shape).toEqual([64, 64, 64]);
+    await expect(parseNifti(gz, { maxDecompressedBytes: 0 })).rejects.toThrow(/positive integer/);
+    await expect(parseNifti(gzipSync(bytes).subarray(0, 40))).rejects.toThrow(/corrupt gzip/);
+  });
+
   it('applies scl_slope and scl_inter into float32', async () => {
     const v = await parseNifti(
       nifti({ dims: [2], datatype: 256, bitpix: 8, values: [-2, 3], slope: 0.5, inter: 1 }),

@@ -64,6 +64,7 @@ export { type ValidationSplit, validationSplit } from './validation-split.js';
 export {
   isVolumeFile,
   loadVolume,
+  type NiftiReadOptions,
   parseNifti,
   type Volume,
   VolumeFormatError,

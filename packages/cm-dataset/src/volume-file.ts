@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { fortranToC, type NpyArray, type NpyDataTypes, type NpyDtype } from './npy.js';
 import { loadNpy } from './npy-file.js';
 
@@ -29,6 +30,18 @@ const MAKE: { [D in NpyDtype]: (b: ArrayBuffer) => NpyDataTypes[D] } = {
   float64: (b) => new Float64Array(b),
 };
 
+/** Options for reading NIfTI volumes. */
+export interface NiftiReadOptions {
+  /**
+   * Largest decompressed size a `.nii.gz` may have, in bytes (default 1 GiB: a 512³ float64
+   * volume). A gzip stream can expand a thousandfold, so an untrusted file is stopped here
+   * rather than allowed to exhaust memory.
+   */
+  maxDecompressedBytes?: number;
+}
+
+const DEFAULT_MAX_DECOMPRESSED_BYTES = 2 ** 30;
+
 /** Whether a file name is a volume this package reads. */
 export function isVolumeFile(name: string): boolean {
   return /\.(npy|nii|nii\.gz)$/i.test(name);
@@ -47,14 +60,14 @@ export function isVolumeFile(name: string): boolean {
  * const ct = await loadVolume('cases/bone01/image.nii.gz');
  * ct.shape; // [nx, ny, nz]
  */
-export async function loadVolume(path: string): Promise<Volume> {
+export async function loadVolume(path: string, options: NiftiReadOptions = {}): Promise<Volume> {
   if (/\.npy$/i.test(path)) return loadNpy(path);
   if (!/\.(nii|nii\.gz)$/i.test(path)) {
     throw new VolumeFormatError(`${path}: expected a .npy, .nii or .nii.gz file`);
   }
   const bytes = await readFile(path);
   try {
-    return await parseNifti(bytes);
+    return await parseNifti(bytes, options);
   } catch (error) {
     if (error instanceof VolumeFormatError) {
       throw new VolumeFormatError(`${basename(path)}: ${error.message}`);
@@ -69,7 +82,14 @@ export async function loadVolume(path: string): Promise<Volume> {
  * @example
  * const volume = await parseNifti(await readFile('mask.nii'));
  */
-export async function parseNifti(bytes: Uint8Array): Promise<Volume> {
+export async function parseNifti(
+  bytes: Uint8Array,
+  options: NiftiReadOptions = {},
+): Promise<Volume> {
+  const maxBytes = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
+    throw new RangeError(`maxDecompressedBytes must be a positive integer, got ${maxBytes}`);
+  }
   // nifti-reader-js ships only as an ES module, so even the CommonJS build loads it this way.
   const nifti = await import('nifti-reader-js');
   let buffer: ArrayBuffer = bytes.buffer.slice(
@@ -77,11 +97,21 @@ export async function parseNifti(bytes: Uint8Array): Promise<Volume> {
     bytes.byteOffset + bytes.byteLength,
   ) as ArrayBuffer;
   if (nifti.isCompressed(buffer)) {
+    let inflated: Buffer;
     try {
-      buffer = nifti.decompress(buffer) as ArrayBuffer;
+      inflated = gunzipSync(bytes, { maxOutputLength: maxBytes });
     } catch (error) {
+      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new VolumeFormatError(
+          `gzip data expands to more than ${maxBytes} bytes (maxDecompressedBytes); raise the limit if the volume really is that large`,
+        );
+      }
       throw new VolumeFormatError(`corrupt gzip data (${(error as Error).message})`);
     }
+    buffer = inflated.buffer.slice(
+      inflated.byteOffset,
+      inflated.byteOffset + inflated.byteLength,
+    ) as ArrayBuffer;
   }
   if (!nifti.isNIFTI(buffer)) {
     throw new VolumeFormatError('not a NIfTI-1 or NIfTI-2 single file (magic n+1 / n+2 missing)');
