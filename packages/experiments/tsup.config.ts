@@ -1,3 +1,4 @@
 import { packageBuildConfig } from '../../tooling/tsup.config.ts';
 
-export default packageBuildConfig({ entry: ['src/index.ts', 'src/cli.ts'] });
+// The CLI entry is separate so that importing the library never parses argv or touches stdout.
+export default packageBuildConfig({ entry: { index: 'src/index.ts', cli: 'src/cli/main.ts' } });

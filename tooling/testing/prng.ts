@@ -1,14 +1,5 @@
 /**
- * mulberry32: the small seeded PRNG every package's tests use, so random cases reproduce.
- * Test-only; runtime code that needs seeded randomness owns its generator (e.g. cm-dataset).
+ * The seeded generator every package's tests draw random cases from: `@rpdl/random`'s mulberry32
+ * stream, imported from its source so tests need no build.
  */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom as prng } from '../../packages/random/src/seeded-random.js';

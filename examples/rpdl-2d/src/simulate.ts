@@ -1,4 +1,5 @@
-import { gaussian, type Random, seededRandom, uniform } from './random.js';
+import { type Random, seededRandom } from '@rpdl/random';
+import { gaussian, uniform } from './distributions.js';
 
 export interface SimulationOptions {
   /** Number of images. */

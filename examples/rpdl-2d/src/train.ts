@@ -9,6 +9,7 @@ import {
   rewardPenaltyDiceLoss,
   weightedCrossEntropy,
 } from '@rpdl/losses';
+import { type Random, seededRandom } from '@rpdl/random';
 import {
   dispose,
   gather,
@@ -20,7 +21,6 @@ import {
   train,
 } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { type Random, seededRandom } from './random.js';
 import type { TrainingRows } from './rows.js';
 
 /**

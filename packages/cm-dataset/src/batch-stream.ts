@@ -1,3 +1,4 @@
+import { mixSeed, seededRandom, shuffleInPlace } from '@rpdl/random';
 import { countAnnotations, type MapScale, referenceTarget, rewardPenaltyMap } from '@rpdl/rpmap';
 import { type Tensor5D, tensor5d } from '@tensorflow/tfjs-core';
 import {
@@ -8,7 +9,6 @@ import {
 } from './augmentation.js';
 import { type CmDataset, validateCmDataset } from './dataset.js';
 import { type NormalizeOptions, normalizeInput } from './normalize.js';
-import { mixSeed, seededRandom, shuffleInPlace } from './random.js';
 
 /**
  * Which per-voxel weights travel with each batch: none, the paper's reward-penalty map

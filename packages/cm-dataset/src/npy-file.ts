@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '@rpdl/atomic-fs';
 import { type NpyArray, NpyFormatError, readNpy, writeNpy } from './npy.js';
 
 /**

@@ -1,5 +1,5 @@
+import { mixSeed, seededRandom } from '@rpdl/random';
 import type { CmDataset } from './dataset.js';
-import { mixSeed, seededRandom } from './random.js';
 
 /** Edge lengths the phantom is generated at. */
 export type PhantomSize = 16 | 32 | 64;

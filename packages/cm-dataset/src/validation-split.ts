@@ -1,4 +1,4 @@
-import { seededRandom, shuffleInPlace } from './random.js';
+import { seededRandom, shuffleInPlace } from '@rpdl/random';
 
 /** Training rows split into the rows trained on and the rows held out for validation. */
 export interface ValidationSplit {

@@ -1,4 +1,4 @@
-export { Adam, type AdamOptions, type AdamState } from './adam.js';
+export { writeFileAtomic, writeJsonAtomic } from '@rpdl/atomic-fs';
 export {
   BACKEND_NAMES,
   type BackendName,
@@ -17,45 +17,11 @@ export {
   parseList,
   type ReportArgs,
   type ReproduceArgs,
-} from './args.js';
-export { writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
-export {
-  AUTO_ORDER,
-  type BackendSelection,
-  BackendUnavailableError,
-  defaultImporter,
-  describeBackend,
-  installInstructions,
-  type ModuleImporter,
-  type NativeKernelStatus,
-  registerNativeCpuKernels,
-  selectBackend,
-} from './backend.js';
-export { computeBaselines, readBaselines, writeBaselines } from './baselines.js';
-export {
-  type CheckpointContents,
-  decodeCheckpoint,
-  encodeCheckpoint,
-  loadCheckpoint,
-  type StoredTensor,
-  saveCheckpoint,
-} from './checkpoint-file.js';
-export { main } from './cli.js';
-export { type EpochRecord, formatLog, LOG_HEADER, parseLog, writeLog } from './csv-log.js';
-export {
-  augmentationFor,
-  boneInput,
-  foldSplit,
-  type RunBatches,
-  runBatches,
-} from './data-pipeline.js';
-export {
-  type DatasetSource,
-  datasetSource,
-  describeSource,
-  loadDataset,
-} from './dataset-source.js';
-export { UsageError } from './errors.js';
+} from './cli/args.js';
+export { UsageError } from './cli/errors.js';
+export { main } from './cli/main.js';
+export { type CliIo, reproduce, resolveProfile } from './cli/reproduce.js';
+export { computeBaselines, readBaselines, writeBaselines } from './evaluation/baselines.js';
 export {
   type AnnotatedLayout,
   atlasBaseline,
@@ -64,8 +30,15 @@ export {
   referenceSurgeons,
   surgeonBaseline,
   testBones,
-} from './evaluation.js';
-export { writeFigures } from './figures.js';
+} from './evaluation/evaluation.js';
+export { dice, meanMask, rewardPenaltyDiceScore, threshold } from './evaluation/metrics.js';
+export {
+  type MeanStd,
+  meanStd,
+  type OverallSummary,
+  overallOfFolds,
+  overallOfSummaries,
+} from './evaluation/stats.js';
 export {
   buildGrid,
   EXPERIMENTS,
@@ -78,18 +51,13 @@ export {
   MODEL_ORDER,
   type RunSpec,
   runId,
-} from './grid.js';
-export { MANIFEST_FILE, type Manifest, readManifest, writeOrCheckManifest } from './manifest.js';
-export { dice, meanMask, rewardPenaltyDiceScore, threshold } from './metrics.js';
+} from './grid/grid.js';
 export {
-  composePanel,
-  heatTile,
-  labelTile,
-  middleSlice,
-  overlayTile,
-  type Tile,
-} from './panels.js';
-export { crc32, encodePng, type RgbImage } from './png.js';
+  MANIFEST_FILE,
+  type Manifest,
+  readManifest,
+  writeOrCheckManifest,
+} from './grid/manifest.js';
 export {
   type AugmentationName,
   getProfile,
@@ -98,8 +66,36 @@ export {
   type Profile,
   type ProfileName,
   type TrainingSettings,
-} from './profiles.js';
-export { formatDuration, ProgressBar, type ProgressSink, progressLine } from './progress.js';
+} from './grid/profiles.js';
+export {
+  parseShard,
+  resolveShard,
+  type Shard,
+  type ShardEnvironment,
+  selectShard,
+} from './grid/shard.js';
+export {
+  AUTO_ORDER,
+  type BackendSelection,
+  BackendUnavailableError,
+  defaultImporter,
+  describeBackend,
+  installInstructions,
+  type ModuleImporter,
+  type NativeKernelStatus,
+  registerNativeCpuKernels,
+  selectBackend,
+} from './platform/backend.js';
+export { writeFigures } from './report/figures.js';
+export {
+  composePanel,
+  heatTile,
+  labelTile,
+  middleSlice,
+  overlayTile,
+  type Tile,
+} from './report/panels.js';
+export { crc32, encodePng, type RgbImage } from './report/png.js';
 export {
   type BaselineName,
   type BaselineScores,
@@ -109,25 +105,37 @@ export {
   type Report,
   type RunScores,
   type SeriesSummary,
-} from './report-data.js';
-export { writeReport } from './report-files.js';
+} from './report/report-data.js';
+export { writeReport } from './report/report-files.js';
 export {
   LOSS_LABELS,
   MODEL_LABELS,
   renderCsv,
   renderJson,
   renderMarkdown,
-} from './report-render.js';
-export { type CliIo, reproduce, resolveProfile } from './reproduce.js';
-export { hashSeed, installMathRandom, type RandomState, SeededRandom } from './rng.js';
+} from './report/report-render.js';
+export { learningCurveSvg, lineChart, type Series } from './report/svg-plot.js';
+export {
+  augmentationFor,
+  boneInput,
+  foldSplit,
+  type RunBatches,
+  runBatches,
+} from './runs/data-pipeline.js';
+export {
+  type DatasetSource,
+  datasetSource,
+  describeSource,
+  loadDataset,
+} from './runs/dataset-source.js';
 export {
   collectRunMetrics,
   isRunFinished,
   RUN_FILES,
   type RunMetrics,
   runDirectory,
-} from './run-dir.js';
-export { batchLossFor } from './run-loss.js';
+} from './runs/run-dir.js';
+export { batchLossFor } from './runs/run-loss.js';
 export {
   buildFromConfig,
   executeRun,
@@ -138,40 +146,4 @@ export {
   type RunEnvironment,
   type RunOutcome,
   runSeed,
-} from './run-training.js';
-export {
-  advanceSchedule,
-  initialSchedule,
-  type ScheduleDecision,
-  type ScheduleSettings,
-  type ScheduleState,
-} from './schedule.js';
-export {
-  parseShard,
-  resolveShard,
-  type Shard,
-  type ShardEnvironment,
-  selectShard,
-} from './shard.js';
-export {
-  type MeanStd,
-  meanStd,
-  type OverallSummary,
-  overallOfFolds,
-  overallOfSummaries,
-} from './stats.js';
-export { learningCurveSvg, lineChart, type Series } from './svg-plot.js';
-export {
-  type BatchLoss,
-  BEST_WEIGHTS_FILE,
-  CHECKPOINT_FILE,
-  evaluateLoss,
-  LOG_FILE,
-  type LoopSettings,
-  readModelWeights,
-  type TrainingBatch,
-  type TrainOptions,
-  type TrainResult,
-  trainModel,
-  writeModelWeights,
-} from './train-loop.js';
+} from './runs/run-training.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generatePhantom, loadNpy, saveNpy } from '@rpdl/cm-dataset';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../src/report-data.js';
+import type { Report } from '../src/report/report-data.js';
 import { runCli } from './cli-process.js';
 
 /** Spawned CLI processes on a busy 2-core machine: generous, the work itself takes seconds. */

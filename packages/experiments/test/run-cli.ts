@@ -1,5 +1,5 @@
 // Runs the CLI from its TypeScript sources (spawned by the end-to-end tests through tsx).
-import { main } from '../src/cli.js';
+import { main } from '../src/cli/main.js';
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeCheckpoint } from '@rpdl/training';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeCheckpoint } from '../src/checkpoint-file.js';
 import { runCli, startCli } from './cli-process.js';
 
 let root: string;

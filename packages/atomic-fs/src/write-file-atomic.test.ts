@@ -1,0 +1,44 @@
+import { chmod, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeFileAtomic, writeJsonAtomic } from './write-file-atomic.js';
+
+async function scratch(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'rpdl-atomic-'));
+}
+
+describe('writeFileAtomic', () => {
+  it('writes bytes and text, creating parent directories', async () => {
+    const dir = await scratch();
+    await writeFileAtomic(join(dir, 'a/b/c.bin'), new Uint8Array([1, 2, 3]));
+    expect([...(await readFile(join(dir, 'a/b/c.bin')))]).toEqual([1, 2, 3]);
+    await writeFileAtomic(join(dir, 'note.txt'), 'hello');
+    expect(await readFile(join(dir, 'note.txt'), 'utf8')).toBe('hello');
+  });
+
+  it('replaces an existing file and leaves no temporary behind', async () => {
+    const dir = await scratch();
+    const path = join(dir, 'x.json');
+    await writeFile(path, 'old');
+    await writeJsonAtomic(path, { a: 1 });
+    expect(await readFile(path, 'utf8')).toBe('{\n  "a": 1\n}\n');
+    expect(await readdir(dir)).toEqual(['x.json']);
+  });
+
+  it('keeps the old file and removes the temporary when the rename fails', async () => {
+    const dir = await scratch();
+    // A directory at the target path makes rename fail after the temporary was written.
+    const target = join(dir, 'taken');
+    await writeFileAtomic(join(target, 'inner'), 'x');
+    await expect(writeFileAtomic(target, 'new')).rejects.toThrow();
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('fails loudly in a read-only directory', async () => {
+    if (process.getuid?.() === 0) return; // root writes anywhere; nothing to observe
+    const dir = await scratch();
+    await chmod(dir, 0o500);
+    await expect(writeFileAtomic(join(dir, 'f'), 'x')).rejects.toThrow(/EACCES/);
+  });
+});

@@ -1,0 +1,3 @@
+import { packageBuildConfig } from '../../tooling/tsup.config.ts';
+
+export default packageBuildConfig();

@@ -1,0 +1,126 @@
+import type { ModelName } from '@rpdl/models-3d';
+import type { Comparison } from '../evaluation/evaluation.js';
+import { type MeanStd, meanStd, type OverallSummary, overallOfFolds } from '../evaluation/stats.js';
+import {
+  EXPERIMENTS,
+  type ExperimentId,
+  foldCount,
+  type GridLayout,
+  LOSS_NAMES,
+  type LossName,
+  MODEL_ORDER,
+} from '../grid/grid.js';
+
+/** The scores of one finished run, as the report reads them. */
+export interface RunScores {
+  experiment: ExperimentId;
+  model: ModelName;
+  loss: LossName;
+  fold: number;
+  comparisons: readonly Comparison[];
+}
+
+/** A baseline's scores on one fold. */
+export interface BaselineScores {
+  experiment: ExperimentId;
+  name: BaselineName;
+  fold: number;
+  comparisons: readonly Comparison[];
+}
+
+/** `atlas`: the training surgeons' mean mask, thresholded; `surgeon`: the held-out surgeon (Exp. 2). */
+export type BaselineName = 'atlas' | 'surgeon';
+
+/** One row of a per-fold table. */
+export interface FoldScores {
+  fold: number;
+  dice: MeanStd;
+  rpd: MeanStd;
+  comparisons: number;
+}
+
+/** A model × loss (or baseline) summarised over its folds. */
+export interface SeriesSummary {
+  folds: FoldScores[];
+  dice: OverallSummary;
+  rpd: OverallSummary;
+  /** Folds the experiment has; fewer in `folds` means the series is incomplete. */
+  expectedFolds: number;
+}
+
+/** Everything the tables show for one experiment. */
+export interface ExperimentReport {
+  experiment: ExperimentId;
+  entries: Array<{ model: ModelName; loss: LossName } & SeriesSummary>;
+  baselines: Array<{ name: BaselineName } & SeriesSummary>;
+}
+
+/** The whole report: one section per experiment with at least one finished run or baseline. */
+export interface Report {
+  layout: GridLayout;
+  experiments: ExperimentReport[];
+}
+
+function summarise(
+  perFold: ReadonlyArray<{ fold: number; comparisons: readonly Comparison[] }>,
+  expectedFolds: number,
+): SeriesSummary {
+  const sorted = [...perFold].sort((a, b) => a.fold - b.fold);
+  const seen = new Set<number>();
+  for (const { fold } of sorted) {
+    if (seen.has(fold)) throw new RangeError(`fold ${fold} appears twice in one series`);
+    seen.add(fold);
+  }
+  const folds = sorted.map(({ fold, comparisons }) => {
+    if (comparisons.length === 0) throw new RangeError(`fold ${fold} has no comparisons`);
+    return {
+      fold,
+      dice: meanStd(comparisons.map((c) => c.dice)),
+      rpd: meanStd(comparisons.map((c) => c.rpd)),
+      comparisons: comparisons.length,
+    };
+  });
+  return {
+    folds,
+    dice: overallOfFolds(sorted.map((f) => f.comparisons.map((c) => c.dice))),
+    rpd: overallOfFolds(sorted.map((f) => f.comparisons.map((c) => c.rpd))),
+    expectedFolds,
+  };
+}
+
+/**
+ * Groups finished runs and baselines into the paper's tables: per fold mean ± std, and "Overall"
+ * = mean of fold means ± mean of fold stds (plus the pooled std). Runs from any number of shards
+ * can be passed together; the result depends only on the set of runs, not their order.
+ *
+ * @example
+ * const report = buildReport({ layout: { bones: 9, surgeons: 7 }, runs, baselines });
+ * report.experiments[0]?.entries[0]?.dice.mean;
+ */
+export function buildReport(input: {
+  layout: GridLayout;
+  runs: readonly RunScores[];
+  baselines: readonly BaselineScores[];
+}): Report {
+  const experiments: ExperimentReport[] = [];
+  for (const experiment of EXPERIMENTS) {
+    const expected = foldCount(experiment, input.layout);
+    const runs = input.runs.filter((r) => r.experiment === experiment);
+    const baselines = input.baselines.filter((b) => b.experiment === experiment);
+    if (runs.length === 0 && baselines.length === 0) continue;
+    const entries: ExperimentReport['entries'] = [];
+    for (const model of MODEL_ORDER) {
+      for (const loss of LOSS_NAMES) {
+        const series = runs.filter((r) => r.model === model && r.loss === loss);
+        if (series.length > 0) entries.push({ model, loss, ...summarise(series, expected) });
+      }
+    }
+    const baselineRows: ExperimentReport['baselines'] = [];
+    for (const name of ['atlas', 'surgeon'] as const) {
+      const series = baselines.filter((b) => b.name === name);
+      if (series.length > 0) baselineRows.push({ name, ...summarise(series, expected) });
+    }
+    experiments.push({ experiment, entries, baselines: baselineRows });
+  }
+  return { layout: { ...input.layout }, experiments };
+}

@@ -1,0 +1,268 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type CmDataset, saveNpy, validationSplit } from '@rpdl/cm-dataset';
+import { foregroundWeight } from '@rpdl/losses';
+import { BatchNormalization3D, buildModel, type ModelName } from '@rpdl/models-3d';
+import { type Tensor, tidy } from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { writeFileAtomic, writeJsonAtomic } from '@rpdl/atomic-fs';
+import { hashSeed } from '@rpdl/random';
+import {
+  installMathRandom,
+  loadCheckpoint,
+  type ProgressSink,
+  SeededRandom,
+  trainModel,
+  writeModelWeights,
+} from '@rpdl/training';
+import { boneInput, foldSplit, runBatches } from './data-pipeline.js';
+import { evaluateFold, testBones } from '../evaluation/evaluation.js';
+import { type RunSpec, runId } from '../grid/grid.js';
+import { threshold } from '../evaluation/metrics.js';
+import type { Profile } from '../grid/profiles.js';
+import { RUN_FILES, type RunMetrics, runDirectory } from './run-dir.js';
+import { batchLossFor } from './run-loss.js';
+import { learningCurveSvg } from '../report/svg-plot.js';
+
+/** Everything a run needs besides its own spec. */
+export interface RunEnvironment {
+  dataset: CmDataset;
+  profile: Profile;
+  /** The global seed; each run derives its own from it and its id. */
+  seed: number;
+  out: string;
+  resume: boolean;
+  progress?: ProgressSink;
+  /** Called after every optimisation step (tests interrupt runs through it). */
+  onStep?: (epoch: number, step: number) => void;
+}
+
+/** Model construction settings stored in a run's config.json (what `rpdl predict` rebuilds). */
+export interface ModelConfig {
+  name: ModelName;
+  options: Record<string, unknown>;
+}
+
+/** A run's config.json. */
+export interface RunConfig {
+  run: RunSpec;
+  id: string;
+  seed: number;
+  profile: Profile;
+  model: ModelConfig;
+  spatialShape: [number, number, number];
+  split: { train: number[]; validation: number[]; test: number[] };
+}
+
+/**
+ * The seed of one run, from the global seed and the run id: independent of which process or shard
+ * runs it, so sharded and single-process reproductions train identical models.
+ *
+ * @example
+ * runSeed(1234, { experiment: 1, model: 'unet3d', loss: 'dl', fold: 0 });
+ */
+export function runSeed(seed: number, run: RunSpec): number {
+  return hashSeed(`${seed}:${runId(run)}`);
+}
+
+/**
+ * The model a run trains, with the profile's architecture settings. No `seed` is passed to the
+ * model: its initialisers and dropout masks then draw from `Math.random`, which the run routes
+ * through its checkpointed generator (a seeded layer would keep a call counter the checkpoint
+ * cannot see, and a resumed run would draw different masks).
+ *
+ * @example
+ * modelConfigFor('unet3d', profile, [16, 16, 16]);
+ */
+export function modelConfigFor(
+  name: ModelName,
+  profile: Profile,
+  spatialShape: readonly [number, number, number],
+): ModelConfig {
+  const inputShape = [...spatialShape, 1];
+  const m = profile.model;
+  if (name === 'myronenko2018') {
+    return {
+      name,
+      options: {
+        inputShape,
+        baseFilters: m.myronenkoBaseFilters,
+        depth: m.myronenkoDepth,
+        groups: Math.min(8, m.myronenkoBaseFilters),
+        vaeLatentDim: m.myronenkoLatentDim,
+      },
+    };
+  }
+  return {
+    name,
+    options: { inputShape, baseFilters: m.baseFilters, depth: m.depth, dropout: m.dropout },
+  };
+}
+
+/**
+ * Builds the model a config describes; `batchNormMomentum` (when given) replaces the momentum of
+ * every batch-norm layer's moving statistics.
+ *
+ * @example
+ * const model = buildFromConfig(config.model);
+ */
+export function buildFromConfig(
+  config: ModelConfig,
+  batchNormMomentum?: number | null,
+): LayersModel {
+  const model = buildModel(config.name, config.options as never);
+  if (batchNormMomentum != null) {
+    if (!(batchNormMomentum >= 0 && batchNormMomentum < 1)) {
+      throw new RangeError(`batchNormMomentum must be in [0, 1), got ${batchNormMomentum}`);
+    }
+    for (const layer of model.layers) {
+      if (layer instanceof BatchNormalization3D) {
+        // Read on every call of the layer, so setting it after construction takes effect.
+        (layer as { momentum: number }).momentum = batchNormMomentum;
+      }
+    }
+  }
+  return model;
+}
+
+/**
+ * Probabilities of the segmentation output (output 0) for one input, as a flat array.
+ *
+ * @example
+ * const probabilities = predictVolume(model, x);
+ */
+export function predictVolume(model: LayersModel, x: Tensor): Float32Array {
+  return tidy(() => {
+    const out = model.predict(x) as Tensor | Tensor[];
+    const segmentation = Array.isArray(out) ? out[0]! : out;
+    return Float32Array.from(segmentation.dataSync() as ArrayLike<number>);
+  });
+}
+
+/** How a call to {@link executeRun} ended. */
+export type RunOutcome =
+  | { status: 'skipped'; metrics: RunMetrics }
+  | {
+      status: 'trained';
+      metrics: RunMetrics;
+      /** `memory().numTensors` after each epoch trained in this process (constant without leaks). */
+      tensorCounts: number[];
+    };
+
+/**
+ * Trains and evaluates one run of the grid in its own directory: config.json, log.csv, an epoch
+ * checkpoint, best weights, thresholded predictions (.npy) for the fold's test bones, the learning
+ * curve (SVG) and finally metrics.json, which marks the run finished. With `resume`, a finished run
+ * is skipped and an interrupted one continues from its last epoch checkpoint; without it, leftovers
+ * of an earlier attempt are removed first.
+ *
+ * @example
+ * await executeRun({ experiment: 1, model: 'unet3d', loss: 'rpdl', fold: 0 }, environment);
+ */
+export async function executeRun(run: RunSpec, env: RunEnvironment): Promise<RunOutcome> {
+  const dir = runDirectory(env.out, run);
+  const metricsPath = join(dir, RUN_FILES.metrics);
+  if (env.resume && existsSync(metricsPath)) {
+    return {
+      status: 'skipped',
+      metrics: JSON.parse(await readFile(metricsPath, 'utf8')) as RunMetrics,
+    };
+  }
+  if (!env.resume) await rm(dir, { recursive: true, force: true });
+  const { dataset, profile } = env;
+  const seed = runSeed(env.seed, run);
+  const split = foldSplit(run.experiment, run.fold, dataset.layout);
+  const { train, validation } = validationSplit(
+    split.train,
+    profile.training.validationFraction,
+    seed,
+  );
+  const modelConfig = modelConfigFor(run.model, profile, dataset.spatialShape);
+  const config: RunConfig = {
+    run,
+    id: runId(run),
+    seed,
+    profile,
+    model: modelConfig,
+    spatialShape: [...dataset.spatialShape],
+    split: { train: [...train], validation: [...validation], test: split.test },
+  };
+  await writeJsonAtomic(join(dir, RUN_FILES.config), config);
+
+  const vae = run.model === 'myronenko2018';
+  const batchSize = vae ? profile.training.myronenkoBatchSize : profile.training.batchSize;
+  const weight =
+    run.loss === 'wcel' ? foregroundWeight(split.train.map((r) => dataset.masks[r]!)) : undefined;
+  const loss = batchLossFor(run.loss, { vae, ...(weight === undefined ? {} : { weight }) });
+
+  const rng = new SeededRandom(seed);
+  const restore = installMathRandom(rng);
+  let model: LayersModel | undefined;
+  try {
+    model = buildFromConfig(modelConfig, profile.model.batchNormMomentum);
+    const batches = runBatches({
+      dataset,
+      train,
+      validation,
+      mapRows: split.train,
+      batchSize,
+      augmentation: profile.training.augmentation,
+      seed,
+      withMaps: run.loss === 'rpdl',
+      steps: profile.training.stepsPerEpoch,
+    });
+    const result = await trainModel({
+      model,
+      loss,
+      settings: profile.training,
+      rng,
+      directory: dir,
+      resume: env.resume,
+      label: runId(run),
+      batchesPerEpoch: batches.batchesPerEpoch,
+      trainBatches: batches.trainBatches,
+      ...(batches.validationBatches ? { validationBatches: batches.validationBatches } : {}),
+      ...(env.progress ? { progress: env.progress } : {}),
+      ...(env.onStep ? { onStep: env.onStep } : {}),
+    });
+    const trainSeconds = result.history.reduce((s, r) => s + r.time, 0);
+
+    const best = await loadCheckpoint(join(dir, RUN_FILES.best));
+    writeModelWeights(model, best.tensors);
+    const predictions = new Map<number, Uint8Array>();
+    await mkdir(join(dir, RUN_FILES.predictions), { recursive: true });
+    for (const bone of testBones(run.experiment, run.fold, dataset.layout)) {
+      const x = boneInput(dataset, bone);
+      const binary = threshold(predictVolume(model, x));
+      x.dispose();
+      predictions.set(bone, binary);
+      await saveNpy(join(dir, RUN_FILES.predictions, `bone-${bone}.npy`), {
+        dtype: 'uint8',
+        shape: [...dataset.spatialShape],
+        data: binary,
+        fortranOrder: false,
+      });
+    }
+    const comparisons = evaluateFold(
+      run.experiment,
+      run.fold,
+      dataset,
+      (bone) => predictions.get(bone)!,
+    );
+    await writeFileAtomic(join(dir, RUN_FILES.curve), learningCurveSvg(runId(run), result.history));
+    const metrics: RunMetrics = {
+      run,
+      comparisons,
+      epochs: result.history.length,
+      bestEpoch: result.bestEpoch,
+      stoppedEarly: result.stoppedEarly,
+      trainSeconds,
+    };
+    await writeJsonAtomic(metricsPath, metrics);
+    return { status: 'trained', metrics, tensorCounts: result.tensorCounts };
+  } finally {
+    restore();
+    model?.dispose();
+  }
+}

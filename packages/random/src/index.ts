@@ -1,0 +1,8 @@
+export {
+  hashSeed,
+  mixSeed,
+  type Random,
+  SeededRandom,
+  seededRandom,
+  shuffleInPlace,
+} from './seeded-random.js';
