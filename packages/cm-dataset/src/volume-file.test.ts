@@ -155,6 +155,39 @@ describe('NIfTI header validation', () => {
   });
 });
 
+describe('.nii.gz inflation bounded by the header', () => {
+  it('stops a bomb at the size its header declares', async () => {
+    // A valid 364-byte file followed by 64 MiB of zeros, compressed to ~64 kB.
+    const bomb = gzipSync(concatBytes(nifti(base), new Uint8Array(64 * 2 ** 20)), { level: 9 });
+    expect(bomb.byteLength).toBeLessThan(100_000);
+    expect(await refusal(bomb)).toMatch(
+      /gzip data expands beyond the 364 bytes its header declares/,
+    );
+  });
+
+  it('refuses a header that declares more than maxDecompressedBytes before inflating it', async () => {
+    const big = nifti({ dims: [64, 64, 64], datatype: 2, bitpix: 8, values: [] });
+    // Only the header is compressed: the voxels are never there, the declaration alone decides.
+    const gz = gzipSync(big.subarray(0, 352));
+    await expect(parseNifti(gz, { maxDecompressedBytes: 10_000 })).rejects.toThrow(
+      /expands to more than 10000 bytes \(maxDecompressedBytes\): its header declares 262496/,
+    );
+    // Within the cap, the same file is reported as too short.
+    await expect(parseNifti(gz)).rejects.toThrow(
+      /need 262144 bytes after offset 352, the file has 0/,
+    );
+  });
+
+  it('refuses gzip data that is not NIfTI after inflating only its first bytes', async () => {
+    const text = gzipSync(new Uint8Array(32 * 2 ** 20).fill(65));
+    expect(await refusal(text)).toMatch(/not a NIfTI-1 or NIfTI-2 file: sizeof_hdr is 1094795585/);
+    expect(await refusal(gzipSync(new Uint8Array(10)))).toMatch(/10 bytes is shorter/);
+    const flipped = gzipSync(nifti(base));
+    flipped[flipped.byteLength - 6]! ^= 0xff; // the CRC32 trailer
+    expect(await refusal(flipped)).toMatch(/corrupt gzip data/);
+  });
+});
+
 describe('errors name the file and the case', () => {
   let dir: string;
   beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
-import { checkNiftiFile, readNiftiLayout } from './nifti-header.js';
+import { boundedGunzip } from './bounded-gunzip.js';
+import { checkNiftiFile, NIFTI_PREFIX_BYTES, readNiftiLayout } from './nifti-header.js';
 import { fortranToC, type NpyArray, type NpyDataTypes, type NpyDtype } from './npy.js';
 import { loadNpy } from './npy-file.js';
 import { VolumeFormatError } from './volume-format-error.js';
@@ -25,8 +25,9 @@ const VIEW: {
 export interface NiftiReadOptions {
   /**
    * Largest decompressed size a `.nii.gz` may have, in bytes (default 1 GiB: a 512³ float64
-   * volume). A gzip stream can expand a thousandfold, so an untrusted file is stopped here
-   * rather than allowed to exhaust memory.
+   * volume). Inflation already stops at the size the file's own header declares (header,
+   * extensions and voxels); this bounds what a header may declare, so an untrusted file cannot
+   * ask for more memory than this.
    */
   maxDecompressedBytes?: number;
 }
@@ -77,7 +78,8 @@ export async function loadVolume(path: string, options: NiftiReadOptions = {}): 
  * either byte order) and magic, dim[0] in 1..7 and positive dimensions, a supported datatype
  * with a matching bitpix, an integer vox_offset ≥ the header size and inside the file, exactly
  * the declared voxel bytes after it, and an extension chain of positive multiples of 16 that
- * ends within vox_offset. A `.nii.gz` is inflated up to `maxDecompressedBytes`.
+ * ends within vox_offset. A `.nii.gz` is inflated in a stream that stops at the size its own
+ * header declares (never more than `maxDecompressedBytes`).
  *
  * @throws VolumeFormatError for anything that is not a readable NIfTI volume, including
  *   whatever nifti-reader-js itself rejects; RangeError for a bad `maxDecompressedBytes`.
@@ -99,16 +101,14 @@ export async function parseNifti(
   // Inflated bytes are ours to change in place; the caller's are not.
   let owned = false;
   if (bytes.byteLength >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes, { maxOutputLength: maxBytes });
-    } catch (error) {
-      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw new VolumeFormatError(
-          `gzip data expands to more than ${maxBytes} bytes (maxDecompressedBytes); raise the limit if the volume really is that large`,
-        );
-      }
-      throw new VolumeFormatError(`corrupt gzip data (${(error as Error).message})`);
-    }
+    bytes = await boundedGunzip(bytes, {
+      maxBytes,
+      prefixBytes: NIFTI_PREFIX_BYTES,
+      expectedSize: (prefix) => {
+        const layout = readNiftiLayout(prefix);
+        return layout.voxOffset + layout.dataBytes;
+      },
+    });
     owned = true;
   }
   const layout = readNiftiLayout(bytes);
