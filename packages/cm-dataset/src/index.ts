@@ -38,6 +38,7 @@ export {
 } from './dataset.js';
 export { type NormalizeOptions, normalizeInput } from './normalize.js';
 export {
+  NPY_MAX_RANK,
   type NpyArray,
   type NpyDataTypes,
   type NpyDtype,
