@@ -144,8 +144,8 @@ export function readNiftiLayout(bytes: Uint8Array): NiftiLayout {
 /**
  * Checks that a whole NIfTI file agrees with its layout: vox_offset inside the file, exactly the
  * declared voxel bytes after it, and a well-formed extension chain between the header and the
- * voxels: each esize a positive multiple of 16 (a zero word after at least one extension ends
- * the chain) that stays within vox_offset. A chain that fails this is what makes some readers
+ * voxels: a set flag needs room for at least one record, each esize a positive multiple of 16
+ * (a zero word after at least one extension ends the chain) that stays within vox_offset. A chain that fails this is what makes some readers
  * loop forever (a negative esize steps backwards).
  *
  * @throws VolumeFormatError naming the offset or extension at fault.
@@ -167,9 +167,14 @@ export function checkNiftiFile(bytes: Uint8Array, layout: NiftiLayout): void {
     );
   }
   const first = headerSize + 4;
-  // The 4 bytes after the header are the extension flag; without room for them, or with
-  // flag[0] = 0, there are no extensions to check.
+  // The 4 bytes after the header are the extension flag; flag[0] = 0 (or no room for the flag)
+  // means no extensions.
   if (voxOffset < first || bytes[headerSize] === 0) return;
+  if (voxOffset < first + 16) {
+    throw new VolumeFormatError(
+      `the extension flag is set but vox_offset ${voxOffset} leaves no room for an extension (the first would start at byte ${first} and take at least 16 bytes)`,
+    );
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let pos = first;
   while (pos < voxOffset) {

@@ -56,6 +56,14 @@ describe('NIfTI header validation', () => {
     expect(await refusal(nifti({ ...base, extensions: extension(4096, 32) }))).toMatch(
       /extension at byte 352 of esize 4096 runs past vox_offset 384/,
     );
+    const noRoom = nifti(base);
+    noRoom[348] = 1;
+    expect(await refusal(noRoom)).toMatch(
+      /the extension flag is set but vox_offset 352 leaves no room for an extension/,
+    );
+    const noRoom2 = nifti({ version: 2, ...base });
+    noRoom2[540] = 1;
+    expect(await refusal(noRoom2)).toMatch(/vox_offset 544 leaves no room/);
     // A second record whose 8-byte header does not fit before the voxels.
     expect(
       await refusal(
