@@ -61,6 +61,25 @@ export {
   type Split,
 } from './splits.js';
 export { type DatasetStatistics, datasetStatistics } from './statistics.js';
+export {
+  type CaseSplitKind,
+  caseSplit,
+  caseSplitFolds,
+  leaveOneAnnotatorOut,
+  leaveOneCaseOut,
+  loadTrainingCases,
+  sharedAnnotators,
+  type ToTrainingCasesOptions,
+  type TrainingCase,
+  type TrainingCases,
+  TrainingCasesError,
+  type TrainingRow,
+  trainingCasesFromAnnotated,
+  trainingCasesFromCm,
+  trainingRows,
+  type VolumeData,
+  validateTrainingCases,
+} from './training-cases.js';
 export { type ValidationSplit, validationSplit } from './validation-split.js';
 export {
   isVolumeFile,
