@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nifti } from '../test/nifti-fixture.js';
 import {
   AnnotatedCasesError,
   loadAnnotatedCases,
@@ -11,49 +12,6 @@ import {
   saveNpy,
   VolumeFormatError,
 } from './index.js';
-
-interface NiftiSpec {
-  dims: number[];
-  datatype: number;
-  bitpix: number;
-  /** Voxel values in NIfTI (x fastest) order. */
-  values: number[];
-  slope?: number;
-  inter?: number;
-  bigEndian?: boolean;
-  extraBytes?: number;
-}
-
-/** A minimal single-file NIfTI-1 (.nii): 348-byte header, 4-byte extension flag, voxels. */
-function nifti(spec: NiftiSpec): Uint8Array {
-  const le = !spec.bigEndian;
-  const bytesPer = spec.bitpix / 8;
-  const count = spec.values.length;
-  const out = new Uint8Array(352 + count * bytesPer + (spec.extraBytes ?? 0));
-  const view = new DataView(out.buffer);
-  view.setInt32(0, 348, le);
-  view.setInt16(40, spec.dims.length, le);
-  for (const [i, d] of spec.dims.entries()) view.setInt16(42 + 2 * i, d, le);
-  for (let i = spec.dims.length; i < 7; i++) view.setInt16(42 + 2 * i, 1, le);
-  view.setInt16(70, spec.datatype, le);
-  view.setInt16(72, spec.bitpix, le);
-  for (let i = 0; i < 8; i++) view.setFloat32(76 + 4 * i, 1, le);
-  view.setFloat32(108, 352, le);
-  view.setFloat32(112, spec.slope ?? 1, le);
-  view.setFloat32(116, spec.inter ?? 0, le);
-  out.set([0x6e, 0x2b, 0x31, 0], 344); // "n+1\0"
-  spec.values.forEach((v, i) => {
-    const at = 352 + i * bytesPer;
-    if (spec.datatype === 2) view.setUint8(at, v);
-    else if (spec.datatype === 256) view.setInt8(at, v);
-    else if (spec.datatype === 4) view.setInt16(at, v, le);
-    else if (spec.datatype === 8) view.setInt32(at, v, le);
-    else if (spec.datatype === 16) view.setFloat32(at, v, le);
-    else if (spec.datatype === 64) view.setFloat64(at, v, le);
-    else view.setUint16(at, v, le);
-  });
-  return out;
-}
 
 // A 2×3×2 volume whose voxel (x, y, z) holds 100x + 10y + z, listed x fastest as NIfTI stores it.
 const XYZ: number[] = [];

@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isVolumeFile, loadVolume, type Volume } from './volume-file.js';
+import { NpyFormatError } from './npy.js';
+import { isVolumeFile, loadVolume, type Volume, VolumeFormatError } from './volume-file.js';
 
 /** One image with the K binary annotations made on it. */
 export interface AnnotatedCase {
@@ -47,7 +48,7 @@ const DEFAULT_ANNOTATION = /^(annotation|mask|label)[^/\\]*\.(npy|nii|nii\.gz)$/
  *
  * @throws AnnotatedCasesError for an empty folder, a case without exactly one image, too few
  *   annotations, a shape mismatch or a non-binary annotation; VolumeFormatError / NpyFormatError
- *   for unreadable files.
+ *   for unreadable files, with a message that starts `case <name>: <path>: `.
  *
  * @example
  * const cases = await loadAnnotatedCases('my-data');
@@ -89,10 +90,10 @@ export async function loadAnnotatedCases(
         `${folder}: expected at least ${minAnnotations} annotation file(s) matching ${annotationPattern}, found ${annotationFiles.length}`,
       );
     }
-    const image = await loadVolume(join(folder, images[0]!));
+    const image = await loadCaseVolume(name, join(folder, images[0]!));
     const annotations: Uint8Array[] = [];
     for (const file of annotationFiles) {
-      const volume = await loadVolume(join(folder, file));
+      const volume = await loadCaseVolume(name, join(folder, file));
       if (volume.shape.join() !== image.shape.join()) {
         throw new AnnotatedCasesError(
           `${folder}/${file}: shape (${volume.shape.join(', ')}) differs from the image's (${image.shape.join(', ')})`,
@@ -119,4 +120,19 @@ export async function loadAnnotatedCases(
     });
   }
   return cases;
+}
+
+/** Reads one file of a case, naming the case in any format error. */
+async function loadCaseVolume(caseName: string, path: string): Promise<Volume> {
+  try {
+    return await loadVolume(path);
+  } catch (error) {
+    if (error instanceof VolumeFormatError) {
+      throw new VolumeFormatError(`case ${caseName}: ${error.message}`);
+    }
+    if (error instanceof NpyFormatError) {
+      throw new NpyFormatError(`case ${caseName}: ${error.message}`);
+    }
+    throw error;
+  }
 }

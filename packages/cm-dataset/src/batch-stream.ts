@@ -9,6 +9,12 @@ import {
 } from './augmentation.js';
 import { type CmDataset, validateCmDataset } from './dataset.js';
 import { type NormalizeOptions, normalizeInput } from './normalize.js';
+import {
+  type TrainingCases,
+  trainingCasesFromCm,
+  trainingRows,
+  validateTrainingCases,
+} from './training-cases.js';
 
 /**
  * Which per-voxel weights travel with each batch: none, the paper's reward-penalty map
@@ -18,8 +24,15 @@ import { type NormalizeOptions, normalizeInput } from './normalize.js';
 export type MapKind = 'none' | 'paper' | 'reference';
 
 export interface BatchStreamOptions<M extends MapKind = 'none'> {
-  dataset: CmDataset;
-  /** Dataset rows (row = bone·S + surgeon) this stream samples from. */
+  /**
+   * The CM layout, or any {@link TrainingCases} (e.g. your own cases from
+   * `loadTrainingCases`). A CM dataset reads as `trainingCasesFromCm(dataset)`: case = bone.
+   */
+  dataset: CmDataset | TrainingCases;
+  /**
+   * Rows this stream samples from: (case, annotation) pairs numbered case by case
+   * (row = bone·S + surgeon on the CM layout; see `trainingRows`).
+   */
   rows: readonly number[];
   batchSize: number;
   /** Transforms applied to every row; an epoch visits each (row, transform) pair once. Default identity. */
@@ -31,7 +44,7 @@ export interface BatchStreamOptions<M extends MapKind = 'none'> {
   /** Default `'none'`. */
   maps?: M;
   /**
-   * Rows whose annotations build each bone's map (default `rows`). Give a validation stream the
+   * Rows whose annotations build each case's map (default `rows`). Give a validation stream the
    * whole training fold here so its maps match the training stream's.
    */
   mapRows?: readonly number[];
@@ -39,7 +52,7 @@ export interface BatchStreamOptions<M extends MapKind = 'none'> {
   penalty?: number;
   /** `'paper'` only: normalise counts by K (default) or by the largest count. */
   scale?: MapScale;
-  /** `'reference'` only: divides the target; default the bone's number of map annotations (7 or 6 on CM folds). */
+  /** `'reference'` only: divides the target; default the case's number of map annotations (7 or 6 on CM folds). */
   divisor?: number;
   /** Input normalisation (default x/6.5 − 1). */
   normalize?: NormalizeOptions;
@@ -50,9 +63,9 @@ export interface BatchStreamOptions<M extends MapKind = 'none'> {
 }
 
 interface BatchBase {
-  /** Normalised labels. */
+  /** Normalised input (labels on the CM layout). */
   x: Tensor5D;
-  /** Binary drilled region. */
+  /** The row's binary annotation (drilled region on the CM layout). */
   y: Tensor5D;
   /** Row of each sample. */
   rows: number[];
@@ -103,17 +116,21 @@ function checkRows(name: string, rows: readonly number[], total: number): void {
 }
 
 /**
- * Streams training batches: x (normalised labels), y (binary region) and, for RPDL, the map or
- * the authors'-code target of each row, all transformed by the same augmentation. Each bone's
- * map is built from the annotations in `mapRows` only (the fold's training annotations), once,
- * when the stream is created; batches are assembled on demand, so memory grows with the batch,
- * not the epoch.
+ * Streams training batches: x (normalised input), y (the row's binary annotation) and, for
+ * RPDL, the map or the authors'-code target of each row, all transformed by the same
+ * augmentation. Each case's map (a bone's, on the CM layout) is built from the annotations in
+ * `mapRows` only (the fold's training annotations), once, when the stream is created; batches
+ * are assembled on demand, so memory grows with the batch, not the epoch.
+ *
+ * `dataset` is the CM layout or any {@link TrainingCases}; both go through one path, so a CM
+ * dataset and `trainingCasesFromCm` of it give the same batches.
  *
  * Iterating the stream (sync or async) runs the next epoch: 0, then 1, …
  *
  * @throws RangeError for empty or out-of-range rows, a batch size < 1, options that do not
  *   apply to the chosen maps, a `'reference'` row missing from `mapRows`, or an augmentation
- *   that permutes axes of unequal length.
+ *   that permutes axes of unequal length; CmDatasetError / TrainingCasesError for a malformed
+ *   dataset.
  *
  * @example
  * const data = generatePhantom({ size: 32, seed: 1 });
@@ -144,9 +161,20 @@ export function createBatchStream<M extends MapKind = 'none'>(
   if (maps !== 'none' && maps !== 'paper' && maps !== 'reference') {
     fail(`maps must be 'none', 'paper' or 'reference', got ${String(maps)}`);
   }
-  validateCmDataset(dataset);
-  const { bones, surgeons } = dataset.layout;
-  const total = bones * surgeons;
+  let source: TrainingCases;
+  // How errors name a case: CM rows belong to bones.
+  let caseName: (index: number) => string;
+  if ('layout' in dataset) {
+    validateCmDataset(dataset);
+    source = trainingCasesFromCm(dataset);
+    caseName = (b) => `bone ${b}`;
+  } else {
+    validateTrainingCases(dataset);
+    source = dataset;
+    caseName = (c) => `case ${source.cases[c]!.id}`;
+  }
+  const rowTable = trainingRows(source);
+  const total = rowTable.length;
   checkRows('rows', rows, total);
   const mapRows = options.mapRows ?? rows;
   if (options.mapRows !== undefined) {
@@ -164,7 +192,7 @@ export function createBatchStream<M extends MapKind = 'none'>(
   if (options.divisor !== undefined && maps !== 'reference') {
     fail(`divisor only applies with maps 'reference'`);
   }
-  const shape = dataset.spatialShape;
+  const shape = source.spatialShape;
   for (let t = 0; t < augmentation.count; t++) {
     const out = transformedShape(shape, augmentation.transform(t));
     if (out[0] !== shape[0] || out[1] !== shape[1] || out[2] !== shape[2]) {
@@ -191,17 +219,22 @@ export function createBatchStream<M extends MapKind = 'none'>(
     fail(`dropRemainder with ${samples} samples and batch size ${batchSize} leaves no batch`);
   }
 
-  // Per-bone maps from the map rows only.
-  const byBone = new Map<number, Uint8Array[]>();
+  const caseOf = (row: number) => rowTable[row]!.caseIndex;
+  const maskOf = (row: number) => {
+    const r = rowTable[row]!;
+    return source.cases[r.caseIndex]!.annotations[r.annotation]!;
+  };
+  // Per-case maps from the map rows only.
+  const byCase = new Map<number, Uint8Array[]>();
   for (const r of mapRows) {
-    const b = Math.floor(r / surgeons);
-    const list = byBone.get(b) ?? [];
-    list.push(dataset.masks[r]!);
-    byBone.set(b, list);
+    const c = caseOf(r);
+    const list = byCase.get(c) ?? [];
+    list.push(maskOf(r));
+    byCase.set(c, list);
   }
   const paperMaps = new Map<number, Float32Array>();
   // The authors' target depends on a voxel only through (mask, count), so it is tabulated per
-  // bone with referenceTarget itself and looked up per voxel.
+  // case with referenceTarget itself and looked up per voxel.
   const targets = new Map<
     number,
     { counts: Uint16Array; marked: Float32Array; unmarked: Float32Array }
@@ -209,13 +242,15 @@ export function createBatchStream<M extends MapKind = 'none'>(
   const mapRowSet = new Set(mapRows);
   const penalty = options.penalty ?? (maps === 'reference' ? -7 : -1);
   for (const r of rows) {
-    const b = Math.floor(r / surgeons);
-    const masks = byBone.get(b);
+    const c = caseOf(r);
+    const masks = byCase.get(c);
     if (maps !== 'none' && masks === undefined) {
-      fail(`row ${r} belongs to bone ${b}, which has no annotations in mapRows to build its map`);
+      fail(
+        `row ${r} belongs to ${caseName(c)}, which has no annotations in mapRows to build its map`,
+      );
     }
-    if (maps === 'paper' && !paperMaps.has(b)) {
-      paperMaps.set(b, rewardPenaltyMap(masks!, { penalty, scale: options.scale ?? 'annotators' }));
+    if (maps === 'paper' && !paperMaps.has(c)) {
+      paperMaps.set(c, rewardPenaltyMap(masks!, { penalty, scale: options.scale ?? 'annotators' }));
     }
     if (maps === 'reference') {
       if (!mapRowSet.has(r)) {
@@ -223,15 +258,15 @@ export function createBatchStream<M extends MapKind = 'none'>(
           `row ${r} is not in mapRows; the reference target needs each row's own annotation among the counts`,
         );
       }
-      if (!targets.has(b)) {
+      if (!targets.has(c)) {
         const k = masks!.length;
         const divisor = options.divisor ?? k;
-        const levels = Array.from({ length: k + 1 }, (_, c) => c);
-        targets.set(b, {
+        const levels = Array.from({ length: k + 1 }, (_, n) => n);
+        targets.set(c, {
           counts: countAnnotations(masks!),
           // Index 0 of `marked` is never read: a marked voxel's count includes its own annotation.
           marked: referenceTarget(
-            levels.map((c) => (c === 0 ? 0 : 1)),
+            levels.map((n) => (n === 0 ? 0 : 1)),
             levels,
             { penalty, divisor },
           ),
@@ -262,17 +297,17 @@ export function createBatchStream<M extends MapKind = 'none'>(
         const sample = order[start + k]!;
         const row = rows[Math.floor(sample / augmentation.count)]!;
         const t = sample % augmentation.count;
-        const bone = Math.floor(row / surgeons);
+        const c = caseOf(row);
         const transform = augmentation.transform(t);
         const offset = k * voxels;
-        applyTransform(dataset.inputs[bone]!, shape, transform, x, offset);
+        applyTransform(source.cases[c]!.image, shape, transform, x, offset);
         normalizeInput(x.subarray(offset, offset + voxels), normalize, x, offset);
-        applyTransform(dataset.masks[row]!, shape, transform, y, offset);
+        const mask = maskOf(row);
+        applyTransform(mask, shape, transform, y, offset);
         if (maps === 'paper') {
-          applyTransform(paperMaps.get(bone)!, shape, transform, extra!, offset);
+          applyTransform(paperMaps.get(c)!, shape, transform, extra!, offset);
         } else if (maps === 'reference') {
-          const { counts, marked, unmarked } = targets.get(bone)!;
-          const mask = dataset.masks[row]!;
+          const { counts, marked, unmarked } = targets.get(c)!;
           for (let i = 0; i < voxels; i++) {
             scratch![i] = mask[i] ? marked[counts[i]!]! : unmarked[counts[i]!]!;
           }

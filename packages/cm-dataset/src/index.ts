@@ -38,6 +38,7 @@ export {
 } from './dataset.js';
 export { type NormalizeOptions, normalizeInput } from './normalize.js';
 export {
+  NPY_MAX_RANK,
   type NpyArray,
   type NpyDataTypes,
   type NpyDtype,
@@ -60,6 +61,25 @@ export {
   type Split,
 } from './splits.js';
 export { type DatasetStatistics, datasetStatistics } from './statistics.js';
+export {
+  type CaseSplitKind,
+  caseSplit,
+  caseSplitFolds,
+  leaveOneAnnotatorOut,
+  leaveOneCaseOut,
+  loadTrainingCases,
+  sharedAnnotators,
+  type ToTrainingCasesOptions,
+  type TrainingCase,
+  type TrainingCases,
+  TrainingCasesError,
+  type TrainingRow,
+  trainingCasesFromAnnotated,
+  trainingCasesFromCm,
+  trainingRows,
+  type VolumeData,
+  validateTrainingCases,
+} from './training-cases.js';
 export { type ValidationSplit, validationSplit } from './validation-split.js';
 export {
   isVolumeFile,

@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { prng } from '../../../tooling/testing/prng.js';
-import { loadNpy, type NpyArray, NpyFormatError, readNpy, saveNpy, writeNpy } from './index.js';
+import {
+  loadNpy,
+  NPY_MAX_RANK,
+  type NpyArray,
+  NpyFormatError,
+  readNpy,
+  saveNpy,
+  writeNpy,
+} from './index.js';
+import { fortranToC } from './npy.js';
 
 const b64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 
@@ -326,6 +335,97 @@ describe('loadNpy / saveNpy', () => {
     const bytes = await readFile(path);
     await import('node:fs/promises').then((fs) => fs.writeFile(bad, bytes.subarray(0, 20)));
     await expect(loadNpy(bad)).rejects.toThrow(/bad\.npy: truncated/);
+  });
+});
+
+/** The C-order array of Fortran data, one element at a time from the definition. */
+function fortranToCReference(source: ArrayLike<number>, shape: number[]): number[] {
+  const out: number[] = [];
+  const index = new Array<number>(shape.length).fill(0);
+  for (let c = 0; c < source.length; c++) {
+    // Fortran offset of the C-order multi-index: first index fastest.
+    let f = 0;
+    let stride = 1;
+    for (let a = 0; a < shape.length; a++) {
+      f += index[a]! * stride;
+      stride *= shape[a]!;
+    }
+    out.push(source[f]!);
+    for (let a = shape.length - 1; a >= 0; a--) {
+      if (++index[a]! < shape[a]!) break;
+      index[a] = 0;
+    }
+  }
+  return out;
+}
+
+describe('rank bound and Fortran transposition', () => {
+  const fortranFile = (shape: number[], data: number[]) =>
+    npyFile(
+      `{'descr': '|i1', 'fortran_order': True, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`,
+      data,
+      2,
+    );
+
+  it('reads a rank-64 Fortran array and refuses rank 65 on read and write', () => {
+    const shape = new Array<number>(64).fill(1);
+    shape[0] = 2;
+    shape[31] = 3;
+    shape[63] = 2;
+    const data = Array.from({ length: 12 }, (_, i) => i);
+    const a = readNpy(fortranFile(shape, data));
+    expect(a.shape).toEqual(shape);
+    // C index (i, j, k) over the three real axes is Fortran index i + 2j + 6k.
+    expect([...a.data]).toEqual([0, 6, 2, 8, 4, 10, 1, 7, 3, 9, 5, 11]);
+    expect(() => readNpy(fortranFile([...shape, 1], data))).toThrow(
+      /the shape has more than 64 dimensions \(numpy's limit\)/,
+    );
+    expect(() =>
+      writeNpy({
+        dtype: 'int8',
+        shape: new Array<number>(NPY_MAX_RANK + 1).fill(1),
+        data: new Int8Array(1),
+        fortranOrder: false,
+      }),
+    ).toThrow(/cannot write a rank-65 array; numpy reads at most 64 dimensions/);
+  });
+
+  it('refuses a 160 kB rank-32001 Fortran file at once', () => {
+    const shape = new Array<number>(32001).fill(1);
+    for (let i = 0; i < 16; i++) shape[i * 2000] = 2;
+    const bytes = fortranFile(shape, new Array<number>(65536).fill(0));
+    expect(bytes.byteLength).toBeGreaterThan(160_000);
+    const started = performance.now();
+    expect(() => readNpy(bytes)).toThrow(NpyFormatError);
+    expect(performance.now() - started).toBeLessThan(100);
+  });
+
+  it('transposes in time linear in the element count, whatever the rank', () => {
+    // 65536 elements over 32001 axes: a per-row cost proportional to the rank took seconds.
+    const shape = new Array<number>(32001).fill(1);
+    for (let i = 0; i < 16; i++) shape[i * 2000] = 2;
+    const source = Int32Array.from({ length: 65536 }, (_, i) => i);
+    const started = performance.now();
+    const out = fortranToC(source, shape);
+    expect(performance.now() - started).toBeLessThan(1000);
+    // With 16 axes of length 2, C index bits are the Fortran index bits reversed.
+    const reversed = (i: number) => {
+      let r = 0;
+      for (let b = 0; b < 16; b++) r |= ((i >> b) & 1) << (15 - b);
+      return r;
+    };
+    for (const c of [0, 1, 2, 12345, 65535]) expect(out[c]).toBe(reversed(c));
+  });
+
+  it('matches the element-by-element definition on random shapes (seeded)', () => {
+    const random = prng(4242);
+    for (let trial = 0; trial < 300; trial++) {
+      const rank = 1 + Math.floor(random() * 7);
+      const shape = Array.from({ length: rank }, () => Math.floor(random() * 4));
+      const count = shape.reduce((p, d) => p * d, 1);
+      const source = Float64Array.from({ length: count }, () => random());
+      expect([...fortranToC(source, shape)]).toEqual(fortranToCReference(source, shape));
+    }
   });
 });
 

@@ -26,6 +26,9 @@ export class NpyFormatError extends Error {
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
+/** The most dimensions numpy gives an array (NPY_MAXDIMS since numpy 2.0; 32 before). */
+export const NPY_MAX_RANK = 64;
+
 interface DtypeInfo {
   dtype: NpyDtype;
   size: number;
@@ -71,8 +74,9 @@ const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * and big-endian data is byte-swapped: the result is always C-ordered in host byte order.
  *
  * @throws NpyFormatError for a bad magic string, an unknown version, a malformed or truncated
- *   header, an object/structured/unsupported dtype (pickled arrays are never loaded), or a
- *   shape whose byte size differs from the data that follows the header.
+ *   header, an object/structured/unsupported dtype (pickled arrays are never loaded), a shape
+ *   of more than 64 dimensions (numpy's limit), or a shape whose byte size differs from the
+ *   data that follows the header.
  *
  * @example
  * const a = readNpy(writeNpy({ dtype: 'int8', shape: [2], data: Int8Array.of(3, -1), fortranOrder: false }));
@@ -142,7 +146,8 @@ export function readNpy(bytes: Uint8Array): NpyArray {
  * C order, header padded so the data starts on a 64-byte boundary, as numpy writes it.
  *
  * @throws NpyFormatError when `data` is not the typed array of `dtype`, its length differs
- *   from the product of `shape`, or a dimension is not a non-negative integer.
+ *   from the product of `shape`, a dimension is not a non-negative integer, or the rank is
+ *   above 64.
  *
  * @example
  * const bytes = writeNpy({ dtype: 'float32', shape: [2, 2], data: Float32Array.of(1, 2, 3, 4), fortranOrder: false });
@@ -162,6 +167,11 @@ export function writeNpy(array: NpyArray): Uint8Array {
     );
   }
   if (!Array.isArray(shape)) throw new NpyFormatError('shape must be an array of integers');
+  if (shape.length > NPY_MAX_RANK) {
+    throw new NpyFormatError(
+      `cannot write a rank-${shape.length} array; numpy reads at most ${NPY_MAX_RANK} dimensions`,
+    );
+  }
   let count = 1;
   for (const d of shape) {
     if (!Number.isSafeInteger(d) || d < 0) {
@@ -289,6 +299,9 @@ function parseHeader(text: string): Header {
         const d = Number(m![0]);
         if (!Number.isSafeInteger(d)) fail(`dimension ${m![0]} is too large`);
         dims.push(d);
+        if (dims.length > NPY_MAX_RANK) {
+          fail(`the shape has more than ${NPY_MAX_RANK} dimensions (numpy's limit)`);
+        }
         skip();
         if (text[pos] === ',') {
           pos++;
@@ -388,31 +401,44 @@ function swapBytes(bytes: Uint8Array, size: number): void {
   }
 }
 
-/** Reorders Fortran (first index fastest) data into C order (last index fastest). */
+/**
+ * Reorders Fortran (first index fastest) data into C order (last index fastest), in time linear
+ * in the element count whatever the rank: axes of length 1 are dropped first (they do not change
+ * the order), and the source offset is carried from one row to the next instead of being
+ * recomputed from every index.
+ */
 export function fortranToC<T extends NpyDataTypes[NpyDtype]>(source: T, shape: number[]): T {
-  const rank = shape.length;
   const out = new (source.constructor as new (n: number) => T)(source.length);
+  const dims = shape.filter((d) => d !== 1);
+  if (source.length === 0) return out;
+  if (dims.length <= 1) {
+    out.set(source);
+    return out;
+  }
+  const rank = dims.length;
   // Fortran stride of each axis.
   const fStride = new Array<number>(rank);
   let s = 1;
   for (let a = 0; a < rank; a++) {
     fStride[a] = s;
-    s *= shape[a]!;
+    s *= dims[a]!;
   }
   const index = new Array<number>(rank).fill(0);
   const last = rank - 1;
-  const inner = shape[last]!;
+  const inner = dims[last]!;
   const innerStride = fStride[last]!;
+  let base = 0;
   let o = 0;
   while (o < out.length) {
-    let base = 0;
-    for (let a = 0; a < last; a++) base += index[a]! * fStride[a]!;
     for (let k = 0; k < inner; k++) out[o++] = source[base + k * innerStride]!;
+    // Odometer over the outer axes: each step moves `base` by one stride, and a wrap takes back
+    // what that axis added, so a row costs O(1) amortised.
     for (let a = last - 1; a >= 0; a--) {
-      if (++index[a]! < shape[a]!) break;
+      base += fStride[a]!;
+      if (++index[a]! < dims[a]!) break;
+      base -= dims[a]! * fStride[a]!;
       index[a] = 0;
     }
-    if (inner === 0) break;
   }
   return out;
 }

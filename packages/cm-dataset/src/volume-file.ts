@@ -1,41 +1,33 @@
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { boundedGunzip } from './bounded-gunzip.js';
+import { checkNiftiFile, NIFTI_PREFIX_BYTES, readNiftiLayout } from './nifti-header.js';
 import { fortranToC, type NpyArray, type NpyDataTypes, type NpyDtype } from './npy.js';
 import { loadNpy } from './npy-file.js';
+import { VolumeFormatError } from './volume-format-error.js';
+
+export { VolumeFormatError } from './volume-format-error.js';
 
 /** A volume read from `.npy` or NIfTI, C-ordered. */
 export type Volume = NpyArray;
 
-/** A volume file that cannot be read. */
-export class VolumeFormatError extends Error {
-  override name = 'VolumeFormatError';
-}
-
-const NIFTI_TYPES: Record<number, { dtype: NpyDtype; bytes: number }> = {
-  2: { dtype: 'uint8', bytes: 1 },
-  4: { dtype: 'int16', bytes: 2 },
-  8: { dtype: 'int32', bytes: 4 },
-  16: { dtype: 'float32', bytes: 4 },
-  64: { dtype: 'float64', bytes: 8 },
-  256: { dtype: 'int8', bytes: 1 },
-};
-
-const MAKE: { [D in NpyDtype]: (b: ArrayBuffer) => NpyDataTypes[D] } = {
-  int8: (b) => new Int8Array(b),
-  uint8: (b) => new Uint8Array(b),
-  int16: (b) => new Int16Array(b),
-  int32: (b) => new Int32Array(b),
-  float32: (b) => new Float32Array(b),
-  float64: (b) => new Float64Array(b),
+const VIEW: {
+  [D in NpyDtype]: (b: ArrayBuffer, offset: number, length: number) => NpyDataTypes[D];
+} = {
+  int8: (b, o, n) => new Int8Array(b, o, n),
+  uint8: (b, o, n) => new Uint8Array(b, o, n),
+  int16: (b, o, n) => new Int16Array(b, o, n),
+  int32: (b, o, n) => new Int32Array(b, o, n),
+  float32: (b, o, n) => new Float32Array(b, o, n),
+  float64: (b, o, n) => new Float64Array(b, o, n),
 };
 
 /** Options for reading NIfTI volumes. */
 export interface NiftiReadOptions {
   /**
    * Largest decompressed size a `.nii.gz` may have, in bytes (default 1 GiB: a 512³ float64
-   * volume). A gzip stream can expand a thousandfold, so an untrusted file is stopped here
-   * rather than allowed to exhaust memory.
+   * volume). Inflation already stops at the size the file's own header declares (header,
+   * extensions and voxels); this bounds what a header may declare, so an untrusted file cannot
+   * ask for more memory than this.
    */
   maxDecompressedBytes?: number;
 }
@@ -53,8 +45,11 @@ export function isVolumeFile(name: string): boolean {
  * `get_fdata()` gives, so a `.npy` saved from nibabel and the `.nii` it came from read alike.
  * A non-trivial `scl_slope`/`scl_inter` is applied and gives float32 values.
  *
- * @throws VolumeFormatError for an unknown extension, a file that is not NIfTI, an unsupported
- *   datatype, or image data shorter or longer than its header says; NpyFormatError for bad `.npy`.
+ * The NIfTI header is checked before anything else reads it (see {@link parseNifti}); every
+ * failure is a VolumeFormatError whose message starts with `path`.
+ *
+ * @throws VolumeFormatError for an unknown extension or any NIfTI content that cannot be read;
+ *   NpyFormatError for bad `.npy`.
  *
  * @example
  * const ct = await loadVolume('cases/bone01/image.nii.gz');
@@ -70,7 +65,7 @@ export async function loadVolume(path: string, options: NiftiReadOptions = {}): 
     return await parseNifti(bytes, options);
   } catch (error) {
     if (error instanceof VolumeFormatError) {
-      throw new VolumeFormatError(`${basename(path)}: ${error.message}`);
+      throw new VolumeFormatError(`${path}: ${error.message}`);
     }
     throw error;
   }
@@ -78,6 +73,16 @@ export async function loadVolume(path: string, options: NiftiReadOptions = {}): 
 
 /**
  * Parses NIfTI bytes (gzip-compressed or not) into a C-ordered volume; see {@link loadVolume}.
+ *
+ * Before nifti-reader-js sees the bytes, the header is validated here: sizeof_hdr (348 or 540,
+ * either byte order) and magic, dim[0] in 1..7 and positive dimensions, a supported datatype
+ * with a matching bitpix, an integer vox_offset ≥ the header size and inside the file, exactly
+ * the declared voxel bytes after it, and an extension chain of positive multiples of 16 that
+ * ends within vox_offset. A `.nii.gz` is inflated in a stream that stops at the size its own
+ * header declares (never more than `maxDecompressedBytes`).
+ *
+ * @throws VolumeFormatError for anything that is not a readable NIfTI volume, including
+ *   whatever nifti-reader-js itself rejects; RangeError for a bad `maxDecompressedBytes`.
  *
  * @example
  * const volume = await parseNifti(await readFile('mask.nii'));
@@ -90,63 +95,61 @@ export async function parseNifti(
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
     throw new RangeError(`maxDecompressedBytes must be a positive integer, got ${maxBytes}`);
   }
+  if (!(bytes instanceof Uint8Array)) {
+    throw new TypeError(`parseNifti: expected a Uint8Array, got ${typeof bytes}`);
+  }
+  // Inflated bytes are ours to change in place; the caller's are not.
+  let owned = false;
+  if (bytes.byteLength >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    bytes = await boundedGunzip(bytes, {
+      maxBytes,
+      prefixBytes: NIFTI_PREFIX_BYTES,
+      expectedSize: (prefix) => {
+        const layout = readNiftiLayout(prefix);
+        return layout.voxOffset + layout.dataBytes;
+      },
+    });
+    owned = true;
+  }
+  const layout = readNiftiLayout(bytes);
+  checkNiftiFile(bytes, layout);
+
   // nifti-reader-js ships only as an ES module, so even the CommonJS build loads it this way.
   const nifti = await import('nifti-reader-js');
-  let buffer: ArrayBuffer = bytes.buffer.slice(
-    bytes.byteOffset,
-    bytes.byteOffset + bytes.byteLength,
-  ) as ArrayBuffer;
-  if (nifti.isCompressed(buffer)) {
-    let inflated: Buffer;
-    try {
-      inflated = gunzipSync(bytes, { maxOutputLength: maxBytes });
-    } catch (error) {
-      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw new VolumeFormatError(
-          `gzip data expands to more than ${maxBytes} bytes (maxDecompressedBytes); raise the limit if the volume really is that large`,
-        );
-      }
-      throw new VolumeFormatError(`corrupt gzip data (${(error as Error).message})`);
-    }
-    buffer = inflated.buffer.slice(
-      inflated.byteOffset,
-      inflated.byteOffset + inflated.byteLength,
-    ) as ArrayBuffer;
+  const buffer = bytes.buffer as ArrayBuffer;
+  // The library reads from offset 0 of the ArrayBuffer it is given.
+  const headerBuffer =
+    bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength
+      ? buffer
+      : buffer.slice(bytes.byteOffset, bytes.byteOffset + layout.voxOffset);
+  let header: ReturnType<typeof nifti.readHeader>;
+  try {
+    header = nifti.readHeader(headerBuffer);
+  } catch (error) {
+    throw new VolumeFormatError(
+      `nifti-reader-js could not read the header (${(error as Error)?.message ?? String(error)})`,
+    );
   }
-  if (!nifti.isNIFTI(buffer)) {
-    throw new VolumeFormatError('not a NIfTI-1 or NIfTI-2 single file (magic n+1 / n+2 missing)');
-  }
-  const header = nifti.readHeader(buffer);
-  const rank = header.dims[0]!;
-  if (!Number.isInteger(rank) || rank < 1 || rank > 7) {
-    throw new VolumeFormatError(`dim[0] = ${rank}; expected a rank in 1..7`);
-  }
-  const dims = header.dims.slice(1, rank + 1);
-  if (dims.some((d) => !Number.isInteger(d) || d < 1)) {
-    throw new VolumeFormatError(`dimensions (${dims.join(', ')}) must be positive integers`);
-  }
+  const dims = layout.dims.slice();
   // Trailing singleton dimensions (time, components) carry no voxels of their own.
   while (dims.length > 3 && dims[dims.length - 1] === 1) dims.pop();
-  const type = NIFTI_TYPES[header.datatypeCode];
-  if (!type) {
-    throw new VolumeFormatError(
-      `NIfTI datatype ${header.datatypeCode} is not supported; expected uint8 (2), int8 (256), int16 (4), int32 (8), float32 (16) or float64 (64)`,
-    );
+  const { dtype: storedType, bytesPerVoxel: size, voxOffset } = layout;
+  const count = layout.dataBytes / size;
+  const aligned = (bytes.byteOffset + voxOffset) % size === 0;
+  const swap = size > 1 && !layout.littleEndian;
+  // Voxels are read through a view where possible; one copy is made when they are misaligned
+  // or must be byte-swapped in bytes the caller owns.
+  let raw = bytes.subarray(voxOffset, voxOffset + layout.dataBytes);
+  if (!aligned || (swap && !owned)) raw = new Uint8Array(raw);
+  if (swap) {
+    for (let i = 0; i < raw.length; i += size) raw.subarray(i, i + size).reverse();
   }
-  const count = dims.reduce((p, d) => p * d, 1);
-  const offset = Math.floor(header.vox_offset);
-  const available = buffer.byteLength - offset;
-  if (!Number.isSafeInteger(count) || count * type.bytes !== available) {
-    throw new VolumeFormatError(
-      `dimensions (${dims.join(', ')}) of ${type.dtype} need ${count * type.bytes} bytes after offset ${offset}, the file has ${available}`,
-    );
-  }
-  const raw = new Uint8Array(buffer.slice(offset, offset + count * type.bytes));
-  if (type.bytes > 1 && !header.littleEndian) {
-    for (let i = 0; i < raw.length; i += type.bytes) raw.subarray(i, i + type.bytes).reverse();
-  }
-  let data: NpyDataTypes[NpyDtype] = MAKE[type.dtype](raw.buffer);
-  let dtype = type.dtype;
+  let data: NpyDataTypes[NpyDtype] = VIEW[storedType](
+    raw.buffer as ArrayBuffer,
+    raw.byteOffset,
+    count,
+  );
+  let dtype = storedType;
   const slope = header.scl_slope;
   const inter = header.scl_inter;
   if (
@@ -161,5 +164,7 @@ export async function parseNifti(
     dtype = 'float32';
   }
   if (dims.length > 1) data = fortranToC(data, dims);
+  // The result must not share memory with the input or the inflated file.
+  if (data.buffer === bytes.buffer) data = data.slice();
   return { dtype, shape: dims, data, fortranOrder: false } as Volume;
 }

@@ -1,0 +1,4 @@
+/** A volume file that cannot be read. */
+export class VolumeFormatError extends Error {
+  override name = 'VolumeFormatError';
+}
