@@ -13,7 +13,8 @@
 #      (RPDL_NATIVE_KERNELS=0: bit-for-bit reproducible across processes), then `rpdl report`;
 #   4. submits the shipped array script as 3 array tasks (command-line options replace the
 #      script's GPU-sized #SBATCH lines), requeues task 1 once while it runs (`scontrol requeue`),
-#      waits for the job (bounded), runs `rpdl report` on the shared output directory;
+#      waits for the job (bounded), resubmits index 1 alone with SHARDS=3 (it must find its runs
+#      finished), and runs `rpdl report` on the shared output directory;
 #   5. compares the reports, figures, baselines, predictions and best weights with step 3's.
 # Every daemon it started is stopped by its recorded pid on success and on failure; the script
 # then checks that no process it started (daemon, job step, job) is left, and exits non-zero with
@@ -80,7 +81,7 @@ chmod 700 "$tmp/munge"
 marker="RPDL_SLURM_TEST=$tmp"
 daemon_names=()
 daemon_pids=()
-job=""
+jobs=()
 
 marked_pids() {
   local dir pid
@@ -127,11 +128,11 @@ cleanup() {
   local status=$? i pid leftovers
   set +e
   trap - EXIT INT TERM
-  if [ -n "$job" ] && [ "${#daemon_pids[@]}" = 3 ] && alive "${daemon_pids[1]}"; then
+  if [ "${#jobs[@]}" -gt 0 ] && [ "${#daemon_pids[@]}" = 3 ] && alive "${daemon_pids[1]}"; then
     # Cancel first so that slurmd's job steps end: slurmstepd deliberately outlives slurmd.
-    scancel "$job" 2>/dev/null
+    scancel "${jobs[@]}" 2>/dev/null
     for i in $(seq 60); do
-      [ -z "$(squeue -h -j "$job" -o %i 2>/dev/null)" ] && break
+      [ -z "$(squeue -h -j "$(IFS=,; echo "${jobs[*]}")" -o %i 2>/dev/null)" ] && break
       sleep 0.5
     done
   fi
@@ -259,13 +260,30 @@ say "single-process reference run (smoke profile, stock kernels)"
 
 # --- 4. the array job -------------------------------------------------------------------------
 out="$tmp/sharded"
-job="$(
-  cd "$tmp" && env "$marker" OUT="$out" PROFILE=smoke BACKEND=cpu RPDL="${rpdl[*]}" \
-    sbatch --parsable --array="0-$((tasks - 1))" --gres=none --cpus-per-task=1 --mem=1G \
-    --time=10 --output="$tmp/jobs/rpdl-%A_%a.out" --open-mode=append \
-    "$deploy/slurm-array.sh" --quiet
-)"
-job="${job%%;*}"
+submit() { # array spec, extra VAR=value…: submits the shipped script, sets $job
+  local array="$1"
+  shift
+  job="$(
+    cd "$tmp" && env "$marker" OUT="$out" PROFILE=smoke BACKEND=cpu RPDL="${rpdl[*]}" "$@" \
+      sbatch --parsable --array="$array" --gres=none --cpus-per-task=1 --mem=1G \
+      --time=10 --output="$tmp/jobs/rpdl-%A_%a.out" --open-mode=append \
+      "$deploy/slurm-array.sh" --quiet
+  )" || fail "sbatch --array=$array failed"
+  job="${job%%;*}"
+  jobs+=("$job")
+}
+wait_job() { # job id: waits until it has left the queue, bounded by RPDL_SLURM_TIMEOUT
+  local deadline=$((SECONDS + job_timeout)) d
+  while [ -n "$(squeue -h -j "$1" -o %i)" ]; do
+    [ "$SECONDS" -lt "$deadline" ] || fail "job $1 still queued or running after ${job_timeout}s"
+    for d in "${!daemon_pids[@]}"; do
+      alive "${daemon_pids[d]}" || fail "${daemon_names[d]} exited while job $1 ran"
+    done
+    sleep 1
+  done
+  say "job $1 left the queue"
+}
+submit "0-$((tasks - 1))"
 say "submitted array job $job ($tasks tasks)"
 task_log="$tmp/jobs/rpdl-${job}_${requeued_task}.out"
 # Requeue while the task is inside its grid slice, as a preemption would.
@@ -275,15 +293,7 @@ finished_before="$(grep -c '^\[.*Dice' "$task_log" || true)"
 scontrol requeue "${job}_${requeued_task}" || fail "scontrol requeue ${job}_${requeued_task} failed"
 say "requeued task $requeued_task (state ${state:-gone}, $finished_before of its runs finished before)"
 
-deadline=$((SECONDS + job_timeout))
-while [ -n "$(squeue -h -j "$job" -o %i)" ]; do
-  [ "$SECONDS" -lt "$deadline" ] || fail "job $job still queued or running after ${job_timeout}s"
-  for d in "${!daemon_pids[@]}"; do
-    alive "${daemon_pids[d]}" || fail "${daemon_names[d]} exited while the job ran"
-  done
-  sleep 1
-done
-say "job $job left the queue"
+wait_job "$job"
 
 scontrol -o show job "$job" >"$tmp/logs/job-records.txt"
 [ "$(grep -c 'ArrayTaskId=' "$tmp/logs/job-records.txt")" = "$tasks" ] ||
@@ -302,6 +312,20 @@ for task in $(seq 0 $((tasks - 1))); do
     fail "task $task did not run shard $task/$tasks"
 done
 grep -q '(restart 1)' "$task_log" || fail "the requeued task's log shows no second start"
+
+# Resubmitting one index with SHARDS set must rerun exactly that shard: here every one of its
+# runs is already finished, so it only confirms them.
+submit "$requeued_task" SHARDS="$tasks"
+say "resubmitted index $requeued_task as job $job with SHARDS=$tasks"
+wait_job "$job"
+rerun_log="$tmp/jobs/rpdl-${job}_${requeued_task}.out"
+grep -q "shard $requeued_task/$tasks runs" "$rerun_log" ||
+  fail "the resubmitted task did not run shard $requeued_task/$tasks"
+rerun_runs="$(grep -c '^\[' "$rerun_log" || true)"
+rerun_finished="$(grep -c 'already finished' "$rerun_log" || true)"
+if [ "$rerun_runs" = 0 ] || [ "$rerun_finished" != "$rerun_runs" ]; then
+  fail "the resubmitted shard should only have confirmed its $rerun_runs finished run(s)"
+fi
 
 "${rpdl[@]}" report "$out" >"$tmp/logs/report.out" 2>&1 || fail "rpdl report $out failed"
 
