@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 /**
  * No Kubernetes cluster runs here, so the shipped Indexed Job is checked offline: against the
  * Kubernetes OpenAPI schema that kubernetes-models compiles into validators (types, required
- * fields, enums), and against what rpdl needs from it to shard correctly.
+ * fields, enums, quantity formats), and against what rpdl needs from it to shard correctly.
  */
 const manifestPath = join(
   dirname(fileURLToPath(import.meta.url)),
@@ -115,6 +115,11 @@ describe('deploy/k8s-indexed-job.yaml', () => {
       'a container without a name',
       (m: Manifest) => delete m.spec.template.spec.containers[0].name,
       /containers\/0 must have required property name/,
+    ],
+    [
+      'a malformed memory quantity',
+      (m: Manifest) => (m.spec.template.spec.containers[0].resources.limits.memory = '32Gx'),
+      /limits\/memory must match format "quantity"/,
     ],
   ])('the schema check rejects %s', (_, change, message) => {
     expect(schemaErrors(mutated(change))).toMatch(message);
