@@ -32,6 +32,16 @@ export {
   testBones,
 } from './evaluation/evaluation.js';
 export { dice, meanMask, rewardPenaltyDiceScore, threshold } from './evaluation/metrics.js';
+export { erfc, twoSidedNormalP } from './evaluation/normal-tail.js';
+export {
+  BOOTSTRAP_RESAMPLES,
+  BOOTSTRAP_SEED,
+  type BootstrapInterval,
+  bootstrapMeanInterval,
+  mean,
+  pairedDifferences,
+  quantileSorted,
+} from './evaluation/paired-stats.js';
 export {
   type MeanStd,
   meanStd,
@@ -39,6 +49,12 @@ export {
   overallOfFolds,
   overallOfSummaries,
 } from './evaluation/stats.js';
+export {
+  midranks,
+  WILCOXON_EXACT_MAX_N,
+  type WilcoxonResult,
+  wilcoxonSignedRank,
+} from './evaluation/wilcoxon.js';
 export {
   buildGrid,
   EXPERIMENTS,
