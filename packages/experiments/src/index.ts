@@ -121,16 +121,41 @@ export {
   type Report,
   type RunScores,
   type SeriesSummary,
+  type StopReason,
 } from './report/report-data.js';
-export { writeReport } from './report/report-files.js';
+export { stopReasonOf, writeReport } from './report/report-files.js';
 export {
+  formatP,
   LOSS_LABELS,
   MODEL_LABELS,
+  NOT_CONVERGED_MARK,
+  notConvergedNote,
+  notConvergedRuns,
+  type ReportTable,
   renderCsv,
   renderJson,
   renderMarkdown,
+  reportTables,
+  verdictTable,
 } from './report/report-render.js';
 export { learningCurveSvg, lineChart, type Series } from './report/svg-plot.js';
+export {
+  type Claim,
+  type ClaimData,
+  describeClaim,
+  describeSeries,
+  EQUIVALENCE_MARGIN,
+  judgeClaim,
+  judgeExperiment,
+  paperClaims,
+  type SeriesRef,
+  VERDICT_ALPHA,
+  VERDICT_MIN_FOLDS,
+  VERDICT_RULE,
+  type Verdict,
+  type VerdictWord,
+  verdictWord,
+} from './report/verdicts.js';
 export {
   augmentationFor,
   boneInput,
