@@ -175,7 +175,9 @@ export function notConvergedRuns(report: Report): string[] {
           loss: e.loss,
           fold: f.fold,
         });
-        found.push(f.epochs === undefined ? id : `${id} (${f.epochs} epochs)`);
+        found.push(
+          f.epochs === undefined ? id : `${id} (${f.epochs} epoch${f.epochs === 1 ? '' : 's'})`,
+        );
       }
     }
   }
