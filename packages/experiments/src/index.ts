@@ -102,16 +102,30 @@ export {
   registerNativeCpuKernels,
   selectBackend,
 } from './platform/backend.js';
-export { writeFigures } from './report/figures.js';
+export { type CurveChart, learningCurveCharts } from './report/curves.js';
+export {
+  type Figure,
+  type FigureSvg,
+  renderFigureSvgs,
+  renderFigures,
+  writeFigures,
+} from './report/figures.js';
+export { SVG_FONT_FAMILY } from './report/fonts.js';
+export { panelSvg } from './report/panel-svg.js';
 export {
   composePanel,
+  heatColor,
   heatTile,
   labelTile,
   middleSlice,
   overlayTile,
+  PREDICTION_RGB,
+  scaleTile,
   type Tile,
+  type TileLegend,
 } from './report/panels.js';
 export { crc32, encodePng, type RgbImage } from './report/png.js';
+export { svgToPng } from './report/rasterise.js';
 export {
   type BaselineName,
   type BaselineScores,
@@ -124,7 +138,9 @@ export {
   type StopReason,
 } from './report/report-data.js';
 export { stopReasonOf, writeReport } from './report/report-files.js';
+export { renderHtml } from './report/report-html.js';
 export {
+  foldLabel,
   formatP,
   LOSS_LABELS,
   MODEL_LABELS,
@@ -138,7 +154,7 @@ export {
   reportTables,
   verdictTable,
 } from './report/report-render.js';
-export { learningCurveSvg, lineChart, type Series } from './report/svg-plot.js';
+export { integerTicks, learningCurveSvg, lineChart, type Series } from './report/svg-plot.js';
 export {
   type Claim,
   type ClaimData,

@@ -12,12 +12,16 @@ import { panelSvg } from './panel-svg.js';
 import { heatTile, labelTile, middleSlice, overlayTile, type Tile } from './panels.js';
 import { svgToPng } from './rasterise.js';
 
-/** One Fig. 4-style panel, rendered. */
-export interface Figure {
+/** One Fig. 4-style panel as SVG. */
+export interface FigureSvg {
   /** File name without extension, e.g. `exp1-unet3d-bone1`. */
   name: string;
   title: string;
   svg: string;
+}
+
+/** One Fig. 4-style panel as SVG and PNG. */
+export interface Figure extends FigureSvg {
   png: Uint8Array;
 }
 
@@ -25,13 +29,12 @@ export interface Figure {
  * Fig. 4-style panels for Experiment 1: for every model and held-out bone with at least one
  * finished run, the middle slice of the input, how many surgeons drilled each voxel (black → red
  * → yellow, with its colour scale) and the prediction of each loss (WCEL, DL, RPDL, red over the
- * input), every panel titled. Rendered in memory as SVG (text as text) and as PNG (the SVG
- * rasterised), in a fixed order.
+ * input), every panel titled. Rendered in memory as SVG (text as text), in a fixed order.
  *
  * @example
- * const figures = await renderFigures('runs/quick');
+ * const figures = await renderFigureSvgs('runs/quick');
  */
-export async function renderFigures(out: string): Promise<Figure[]> {
+export async function renderFigureSvgs(out: string): Promise<FigureSvg[]> {
   const manifest = await readManifest(out);
   const jobs: Array<{ model: (typeof MODEL_ORDER)[number]; bone: number; losses: LossName[] }> = [];
   for (const model of MODEL_ORDER) {
@@ -50,7 +53,7 @@ export async function renderFigures(out: string): Promise<Figure[]> {
   const [depth, h, w] = shape;
   const scale = Math.max(1, Math.floor(128 / w));
   const surgeons = dataset.layout.surgeons;
-  const figures: Figure[] = [];
+  const figures: FigureSvg[] = [];
   for (const { model, bone, losses } of jobs) {
     const labels = middleSlice(dataset.inputs[bone]!, shape);
     const rows = [...Array(surgeons).keys()].map((s) => dataset.masks[bone * surgeons + s]!);
@@ -79,9 +82,25 @@ export async function renderFigures(out: string): Promise<Figure[]> {
       );
     }
     const title = `Experiment 1 — ${MODEL_LABELS[model]}, held-out bone ${bone + 1}, middle slice (z = ${Math.floor(depth / 2)} of ${depth})`;
-    const svg = panelSvg({ title, tiles, scale });
-    figures.push({ name: `exp1-${model}-bone${bone + 1}`, title, svg, png: await svgToPng(svg) });
+    figures.push({
+      name: `exp1-${model}-bone${bone + 1}`,
+      title,
+      svg: panelSvg({ title, tiles, scale }),
+    });
   }
+  return figures;
+}
+
+/**
+ * The panels of {@link renderFigureSvgs}, each also rasterised to PNG.
+ *
+ * @example
+ * const figures = await renderFigures('runs/quick');
+ */
+export async function renderFigures(out: string): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  for (const figure of await renderFigureSvgs(out))
+    figures.push({ ...figure, png: await svgToPng(figure.svg) });
   return figures;
 }
 

@@ -3,8 +3,12 @@ import { writeFileAtomic } from '@rpdl/atomic-fs';
 import { readBaselines } from '../evaluation/baselines.js';
 import { runId } from '../grid/grid.js';
 import { readManifest } from '../grid/manifest.js';
+import { describeSource } from '../runs/dataset-source.js';
 import { collectRunMetrics, type RunMetrics } from '../runs/run-dir.js';
+import { learningCurveCharts } from './curves.js';
+import { renderFigureSvgs } from './figures.js';
 import { buildReport, type Report, type StopReason } from './report-data.js';
+import { renderHtml } from './report-html.js';
 import { renderCsv, renderJson, renderMarkdown } from './report-render.js';
 
 /**
@@ -26,7 +30,9 @@ export function stopReasonOf(metrics: RunMetrics): StopReason {
 
 /**
  * Merges every finished run and baseline under `out` (from any number of shards) into the report
- * and writes `report.md`, `report.csv` and `report.json` there (atomically).
+ * and writes `report.md`, `report.csv`, `report.json` and `report.html` (one self-contained page
+ * with the tables, verdicts, learning curves and panels) there, each atomically. Identical runs
+ * give byte-identical files.
  *
  * @example
  * const { report, markdown } = await writeReport('runs/quick');
@@ -49,5 +55,12 @@ export async function writeReport(out: string): Promise<{ report: Report; markdo
   await writeFileAtomic(join(out, 'report.md'), markdown);
   await writeFileAtomic(join(out, 'report.csv'), renderCsv(report));
   await writeFileAtomic(join(out, 'report.json'), renderJson(report));
+  const html = renderHtml({
+    report,
+    figures: await renderFigureSvgs(out),
+    curves: await learningCurveCharts(out, report),
+    source: describeSource(manifest.source),
+  });
+  await writeFileAtomic(join(out, 'report.html'), html);
   return { report, markdown };
 }

@@ -56,7 +56,13 @@ function markdownTable(table: ReportTable): string {
   ].join('\n');
 }
 
-function foldLabel(experiment: 1 | 2, fold: number): string {
+/**
+ * A fold's name in the tables: the held-out bone (Experiment 1) or surgeon (Experiment 2).
+ *
+ * @example
+ * foldLabel(2, 0); // 'Surgeon1'
+ */
+export function foldLabel(experiment: 1 | 2, fold: number): string {
   return experiment === 1 ? `Bone${fold + 1}` : `Surgeon${fold + 1}`;
 }
 
