@@ -65,6 +65,7 @@ export async function learningCurveCharts(out: string, report: Report): Promise<
           width: 560,
           height: 340,
           integerX: true,
+          legendOutside: true,
         }),
       });
     }

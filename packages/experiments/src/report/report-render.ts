@@ -1,5 +1,4 @@
 import type { ModelName } from '@rpdl/models-3d';
-import { runId } from '../grid/grid.js';
 import { LOSS_LABELS, MODEL_LABELS } from './labels.js';
 import type {
   BaselineName,
@@ -164,37 +163,57 @@ export function reportTables(report: Report, options: { only?: 'overall' } = {})
 }
 
 /**
- * Every run whose training hit the epoch cap (`stopReason` `max-epochs`), as run ids with the
- * epochs trained, in report order.
+ * Every run whose training hit the epoch cap (`stopReason` `max-epochs`), grouped by series in
+ * report order: the series id, its capped folds and the epochs they trained.
  *
  * @example
- * notConvergedRuns(report); // ['exp1/unet3d/dl/fold-0 (8 epochs)']
+ * notConvergedRuns(report); // [{ series: 'exp1/unet3d/dl', folds: [{ fold: 0, epochs: 8 }] }]
  */
-export function notConvergedRuns(report: Report): string[] {
-  const found: string[] = [];
+export function notConvergedRuns(
+  report: Report,
+): Array<{ series: string; folds: Array<{ fold: number; epochs?: number }> }> {
+  const found: Array<{ series: string; folds: Array<{ fold: number; epochs?: number }> }> = [];
   for (const section of report.experiments) {
     for (const e of section.entries) {
-      for (const f of e.folds.filter(hitCap)) {
-        const id = runId({
-          experiment: section.experiment,
-          model: e.model,
-          loss: e.loss,
-          fold: f.fold,
-        });
-        found.push(
-          f.epochs === undefined ? id : `${id} (${f.epochs} epoch${f.epochs === 1 ? '' : 's'})`,
+      const folds = e.folds
+        .filter(hitCap)
+        .map((f) =>
+          f.epochs === undefined ? { fold: f.fold } : { fold: f.fold, epochs: f.epochs },
         );
-      }
+      if (folds.length > 0)
+        found.push({ series: `exp${section.experiment}/${e.model}/${e.loss}`, folds });
     }
   }
   return found;
 }
 
-/** The sentence under the tables explaining {@link NOT_CONVERGED_MARK}; undefined when every run converged. */
+const epochsText = (n: number) => `${n} epoch${n === 1 ? '' : 's'}`;
+
+/**
+ * The sentence under the tables explaining {@link NOT_CONVERGED_MARK}, one clause per series
+ * (e.g. `exp1/unet3d/dl fold 0, 3 (8 epochs)`); undefined when no run hit the cap.
+ *
+ * @example
+ * notConvergedNote(report); // '† Not converged: 2 run(s) ended at the epoch cap …'
+ */
 export function notConvergedNote(report: Report): string | undefined {
-  const runs = notConvergedRuns(report);
-  if (runs.length === 0) return undefined;
-  return `${NOT_CONVERGED_MARK} Not converged: ${runs.length} run(s) ended at the epoch cap instead of by early stopping: ${runs.join(', ')}.`;
+  const groups = notConvergedRuns(report);
+  if (groups.length === 0) return undefined;
+  const count = groups.reduce((n, g) => n + g.folds.length, 0);
+  const clauses = groups.map(({ series, folds }) => {
+    const epochs = new Set(folds.map((f) => f.epochs));
+    const label = folds.length === 1 ? 'fold' : 'folds';
+    if (epochs.size === 1) {
+      const [only] = epochs;
+      const suffix = only === undefined ? '' : ` (${epochsText(only)})`;
+      return `${series} ${label} ${folds.map((f) => f.fold).join(', ')}${suffix}`;
+    }
+    const list = folds.map((f) =>
+      f.epochs === undefined ? String(f.fold) : `${f.fold} (${epochsText(f.epochs)})`,
+    );
+    return `${series} ${label} ${list.join(', ')}`;
+  });
+  return `${NOT_CONVERGED_MARK} Not converged: ${count} run(s) ended at the epoch cap instead of by early stopping: ${clauses.join('; ')}.`;
 }
 
 const signed = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(3)}`;

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Comparison } from '../evaluation/evaluation.js';
 import { buildReport, type RunScores } from './report-data.js';
-import { renderCsv, renderJson, renderMarkdown } from './report-render.js';
+import {
+  notConvergedNote,
+  notConvergedRuns,
+  renderCsv,
+  renderJson,
+  renderMarkdown,
+} from './report-render.js';
 
 const comparisons = (...dice: number[]): Comparison[] =>
   dice.map((d, i) => ({ bone: 0, surgeon: i, dice: d, rpd: d + 0.1 }));
@@ -105,9 +111,13 @@ describe('report', () => {
       '| Dice | U-net | 0.400 ± 0.000 [0.000] (1/2 folds) | 0.600 ± 0.050 [0.071] † |',
     );
     expect(md).toContain(
-      '† Not converged: 2 run(s) ended at the epoch cap instead of by early stopping: exp1/unet3d/rpdl/fold-0 (8 epochs), exp2/unet3d/dl/fold-0 (8 epochs).',
+      '† Not converged: 2 run(s) ended at the epoch cap instead of by early stopping: exp1/unet3d/rpdl fold 0 (8 epochs); exp2/unet3d/dl fold 0 (8 epochs).',
     );
     expect(md).not.toMatch(/^.*Atlas.*†/m);
+    expect(notConvergedRuns(capped)).toEqual([
+      { series: 'exp1/unet3d/rpdl', folds: [{ fold: 0, epochs: 8 }] },
+      { series: 'exp2/unet3d/dl', folds: [{ fold: 0, epochs: 8 }] },
+    ]);
     expect(renderMarkdown(report)).not.toContain('†');
     const json = JSON.parse(renderJson(capped));
     expect(json.experiments[0].entries[1].folds[0]).toMatchObject({
@@ -146,5 +156,31 @@ describe('report', () => {
       ci: { resamples: 10000, seed: 2020, confidence: 0.95 },
       verdict: 'holds',
     });
+  });
+
+  it('groups the not-converged runs by series, with epochs per fold when they differ', () => {
+    const run = (fold: number, loss: 'dl' | 'rpdl', epochs: number | undefined): RunScores => ({
+      experiment: 1,
+      model: 'unet3d',
+      loss,
+      fold,
+      comparisons: comparisons(0.5),
+      stopReason: 'max-epochs',
+      ...(epochs === undefined ? {} : { epochs }),
+    });
+    const capped = buildReport({
+      layout: { bones: 4, surgeons: 3 },
+      runs: [
+        run(0, 'dl', 40),
+        run(2, 'dl', 40),
+        run(1, 'rpdl', 40),
+        run(3, 'rpdl', 1),
+        run(0, 'rpdl', undefined),
+      ],
+      baselines: [],
+    });
+    expect(notConvergedNote(capped)).toBe(
+      '† Not converged: 5 run(s) ended at the epoch cap instead of by early stopping: exp1/unet3d/dl folds 0, 2 (40 epochs); exp1/unet3d/rpdl folds 0, 1 (40 epochs), 3 (1 epoch).',
+    );
   });
 });

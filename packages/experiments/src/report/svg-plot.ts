@@ -51,10 +51,12 @@ export function lineChart(options: {
   height?: number;
   /** Ticks on the x axis only at integers (e.g. epochs). */
   integerX?: boolean;
+  /** Legend beside the plot instead of over its top-right corner (for many series). */
+  legendOutside?: boolean;
 }): string {
   const width = options.width ?? 640;
   const height = options.height ?? 400;
-  const margin = { left: 64, right: 16, top: 36, bottom: 48 };
+  const margin = { left: 64, right: options.legendOutside ? 112 : 16, top: 36, bottom: 48 };
   const all = options.series
     .flatMap((s) => s.points)
     .filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
@@ -115,9 +117,10 @@ export function lineChart(options: {
         );
     }
     const ly = margin.top + 8 + i * 16;
+    const lx = options.legendOutside ? margin.left + plotW + 12 : margin.left + plotW - 120;
     parts.push(
-      `<line x1="${margin.left + plotW - 120}" y1="${ly}" x2="${margin.left + plotW - 100}" y2="${ly}" stroke="${s.color}" stroke-width="2"/>`,
-      `<text x="${margin.left + plotW - 94}" y="${ly + 4}">${escapeXml(s.label)}</text>`,
+      `<line x1="${lx}" y1="${ly}" x2="${lx + 20}" y2="${ly}" stroke="${s.color}" stroke-width="2"/>`,
+      `<text x="${lx + 26}" y="${ly + 4}">${escapeXml(s.label)}</text>`,
     );
   });
   parts.push('</svg>');
