@@ -77,7 +77,7 @@ export interface BootstrapInterval {
  * (1 − confidence)/2 and (1 + confidence)/2 quantiles (type 7) of those means.
  *
  * @example
- * bootstrapMeanInterval([0.02, 0.05, -0.01, 0.04, 0.03]); // { low: ≈0.002, high: ≈0.042, … }
+ * bootstrapMeanInterval([0.02, 0.05, -0.01, 0.04, 0.03]); // { low: 0.006, high: 0.042, … }
  */
 export function bootstrapMeanInterval(
   values: readonly number[],
