@@ -32,6 +32,16 @@ export {
   testBones,
 } from './evaluation/evaluation.js';
 export { dice, meanMask, rewardPenaltyDiceScore, threshold } from './evaluation/metrics.js';
+export { erfc, twoSidedNormalP } from './evaluation/normal-tail.js';
+export {
+  BOOTSTRAP_RESAMPLES,
+  BOOTSTRAP_SEED,
+  type BootstrapInterval,
+  bootstrapMeanInterval,
+  mean,
+  pairedDifferences,
+  quantileSorted,
+} from './evaluation/paired-stats.js';
 export {
   type MeanStd,
   meanStd,
@@ -39,6 +49,12 @@ export {
   overallOfFolds,
   overallOfSummaries,
 } from './evaluation/stats.js';
+export {
+  midranks,
+  WILCOXON_EXACT_MAX_N,
+  type WilcoxonResult,
+  wilcoxonSignedRank,
+} from './evaluation/wilcoxon.js';
 export {
   buildGrid,
   EXPERIMENTS,
@@ -86,16 +102,30 @@ export {
   registerNativeCpuKernels,
   selectBackend,
 } from './platform/backend.js';
-export { writeFigures } from './report/figures.js';
+export { type CurveChart, learningCurveCharts } from './report/curves.js';
+export {
+  type Figure,
+  type FigureSvg,
+  renderFigureSvgs,
+  renderFigures,
+  writeFigures,
+} from './report/figures.js';
+export { SVG_FONT_FAMILY } from './report/fonts.js';
+export { panelSvg } from './report/panel-svg.js';
 export {
   composePanel,
+  heatColor,
   heatTile,
   labelTile,
   middleSlice,
   overlayTile,
+  PREDICTION_RGB,
+  scaleTile,
   type Tile,
+  type TileLegend,
 } from './report/panels.js';
 export { crc32, encodePng, type RgbImage } from './report/png.js';
+export { svgToPng } from './report/rasterise.js';
 export {
   type BaselineName,
   type BaselineScores,
@@ -105,16 +135,43 @@ export {
   type Report,
   type RunScores,
   type SeriesSummary,
+  type StopReason,
 } from './report/report-data.js';
-export { writeReport } from './report/report-files.js';
+export { stopReasonOf, writeReport } from './report/report-files.js';
+export { renderHtml } from './report/report-html.js';
 export {
+  foldLabel,
+  formatP,
   LOSS_LABELS,
   MODEL_LABELS,
+  NOT_CONVERGED_MARK,
+  notConvergedNote,
+  notConvergedRuns,
+  type ReportTable,
   renderCsv,
   renderJson,
   renderMarkdown,
+  reportTables,
+  verdictTable,
 } from './report/report-render.js';
-export { learningCurveSvg, lineChart, type Series } from './report/svg-plot.js';
+export { integerTicks, learningCurveSvg, lineChart, type Series } from './report/svg-plot.js';
+export {
+  type Claim,
+  type ClaimData,
+  describeClaim,
+  describeSeries,
+  EQUIVALENCE_MARGIN,
+  judgeClaim,
+  judgeExperiment,
+  paperClaims,
+  type SeriesRef,
+  VERDICT_ALPHA,
+  VERDICT_MIN_FOLDS,
+  VERDICT_RULE,
+  type Verdict,
+  type VerdictWord,
+  verdictWord,
+} from './report/verdicts.js';
 export {
   augmentationFor,
   boneInput,

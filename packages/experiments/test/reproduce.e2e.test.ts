@@ -90,6 +90,11 @@ describe('rpdl reproduce --profile smoke (end to end)', () => {
       expect((await readFile(join(out, 'report.csv'), 'utf8')).split('\n')[0]).toContain(
         'pooled_std',
       );
+      expect(reported.stdout).toContain('### Verdicts');
+      const page = await readFile(join(out, 'report.html'), 'utf8');
+      expect(page).toContain('<section id="verdicts">');
+      expect(page).toContain('<section id="panels">');
+      expect(page).not.toMatch(/https?:\/\//);
 
       // Prediction for a new bone from the trained run.
       const bone = join(root, 'new-bone.npy');

@@ -39,7 +39,7 @@ export async function reportCommand(args: ReportArgs, io: CliIo): Promise<number
   const figures = await writeFigures(args.out);
   io.stdout.write(markdown);
   io.stdout.write(
-    `\nwritten: ${['report.md', 'report.csv', 'report.json'].map((f) => join(args.out, f)).join(', ')}` +
+    `\nwritten: ${['report.md', 'report.csv', 'report.json', 'report.html'].map((f) => join(args.out, f)).join(', ')}` +
       `${figures.length > 0 ? `, ${figures.length} figure(s) under ${join(args.out, 'figures')}` : ''}\n`,
   );
   return 0;

@@ -3,7 +3,7 @@ import { formatDuration, formatLog, ProgressBar, parseLog, progressLine } from '
 import { describe, expect, it } from 'vitest';
 import { composePanel, heatTile, middleSlice } from './panels.js';
 import { crc32, encodePng } from './png.js';
-import { learningCurveSvg } from './svg-plot.js';
+import { integerTicks, learningCurveSvg } from './svg-plot.js';
 
 describe('progress bar', () => {
   it('shows steps, samples/s and ETA', () => {
@@ -86,5 +86,29 @@ describe('PNG and panels', () => {
     ]);
     expect(svg).toContain('run &lt;1&gt;');
     expect(svg.match(/<path /g)).toHaveLength(2);
+  });
+
+  it('ticks learning curves at integer epochs only', () => {
+    expect(integerTicks(1, 6)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(integerTicks(1, 8)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(integerTicks(1, 9)).toEqual([2, 4, 6, 8]);
+    expect(integerTicks(1, 40)).toEqual([5, 10, 15, 20, 25, 30, 35, 40]);
+    expect(integerTicks(1, 200)).toEqual([50, 100, 150, 200]);
+    expect(integerTicks(0.4, 0.6)).toEqual([]);
+    expect(() => integerTicks(2, 1)).toThrow(/need finite lo ≤ hi, got 2 and 1/);
+    expect(() => integerTicks(0, 1, 0)).toThrow(/maxTicks must be a positive integer/);
+    const history = [1, 2, 3, 4, 5].map((epoch) => ({
+      epoch,
+      loss: 1 / epoch,
+      valLoss: 1.1 / epoch,
+      lr: 1e-4,
+      time: 1,
+    }));
+    const xLabels = [
+      ...learningCurveSvg('run', history).matchAll(/y="(\d+)" text-anchor="middle">([^<]+)</g),
+    ]
+      .filter(([, y]) => y === '368')
+      .map(([, , label]) => label);
+    expect(xLabels).toEqual(['1', '2', '3', '4', '5']);
   });
 });

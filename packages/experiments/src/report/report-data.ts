@@ -10,6 +10,7 @@ import {
   type LossName,
   MODEL_ORDER,
 } from '../grid/grid.js';
+import { judgeExperiment, type Verdict } from './verdicts.js';
 
 /** The scores of one finished run, as the report reads them. */
 export interface RunScores {
@@ -18,7 +19,18 @@ export interface RunScores {
   loss: LossName;
   fold: number;
   comparisons: readonly Comparison[];
+  /** Why training ended; absent for runs recorded before it was (see {@link StopReason}). */
+  stopReason?: StopReason;
+  /** Epochs trained. */
+  epochs?: number;
 }
+
+/**
+ * Why a run's training ended: `early-stopping` fired on the validation loss, or `max-epochs`: the
+ * epoch cap was reached (the run did not converge by that criterion; the report flags it). Other
+ * reasons a trainer may record are kept as they are and not flagged.
+ */
+export type StopReason = 'early-stopping' | 'max-epochs' | (string & {});
 
 /** A baseline's scores on one fold. */
 export interface BaselineScores {
@@ -37,6 +49,10 @@ export interface FoldScores {
   dice: MeanStd;
   rpd: MeanStd;
   comparisons: number;
+  /** Networks only, when recorded: why training ended. */
+  stopReason?: StopReason;
+  /** Networks only, when recorded: epochs trained. */
+  epochs?: number;
 }
 
 /** A model × loss (or baseline) summarised over its folds. */
@@ -53,6 +69,8 @@ export interface ExperimentReport {
   experiment: ExperimentId;
   entries: Array<{ model: ModelName; loss: LossName } & SeriesSummary>;
   baselines: Array<{ name: BaselineName } & SeriesSummary>;
+  /** The paper's claims these runs speak to, each with its statistics and verdict. */
+  verdicts: Verdict[];
 }
 
 /** The whole report: one section per experiment with at least one finished run or baseline. */
@@ -62,7 +80,12 @@ export interface Report {
 }
 
 function summarise(
-  perFold: ReadonlyArray<{ fold: number; comparisons: readonly Comparison[] }>,
+  perFold: ReadonlyArray<{
+    fold: number;
+    comparisons: readonly Comparison[];
+    stopReason?: StopReason;
+    epochs?: number;
+  }>,
   expectedFolds: number,
 ): SeriesSummary {
   const sorted = [...perFold].sort((a, b) => a.fold - b.fold);
@@ -71,13 +94,15 @@ function summarise(
     if (seen.has(fold)) throw new RangeError(`fold ${fold} appears twice in one series`);
     seen.add(fold);
   }
-  const folds = sorted.map(({ fold, comparisons }) => {
+  const folds = sorted.map(({ fold, comparisons, stopReason, epochs }): FoldScores => {
     if (comparisons.length === 0) throw new RangeError(`fold ${fold} has no comparisons`);
     return {
       fold,
       dice: meanStd(comparisons.map((c) => c.dice)),
       rpd: meanStd(comparisons.map((c) => c.rpd)),
       comparisons: comparisons.length,
+      ...(stopReason === undefined ? {} : { stopReason }),
+      ...(epochs === undefined ? {} : { epochs }),
     };
   });
   return {
@@ -90,7 +115,8 @@ function summarise(
 
 /**
  * Groups finished runs and baselines into the paper's tables: per fold mean ± std, and "Overall"
- * = mean of fold means ± mean of fold stds (plus the pooled std). Runs from any number of shards
+ * = mean of fold means ± mean of fold stds (plus the pooled std), and judges the paper's claims
+ * (see {@link judgeExperiment}). Runs from any number of shards
  * can be passed together; the result depends only on the set of runs, not their order.
  *
  * @example
@@ -120,7 +146,8 @@ export function buildReport(input: {
       const series = baselines.filter((b) => b.name === name);
       if (series.length > 0) baselineRows.push({ name, ...summarise(series, expected) });
     }
-    experiments.push({ experiment, entries, baselines: baselineRows });
+    const section = { experiment, entries, baselines: baselineRows };
+    experiments.push({ ...section, verdicts: judgeExperiment(section) });
   }
   return { layout: { ...input.layout }, experiments };
 }

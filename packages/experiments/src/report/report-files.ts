@@ -1,14 +1,38 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '@rpdl/atomic-fs';
 import { readBaselines } from '../evaluation/baselines.js';
+import { runId } from '../grid/grid.js';
 import { readManifest } from '../grid/manifest.js';
-import { collectRunMetrics } from '../runs/run-dir.js';
-import { buildReport, type Report } from './report-data.js';
+import { describeSource } from '../runs/dataset-source.js';
+import { collectRunMetrics, type RunMetrics } from '../runs/run-dir.js';
+import { learningCurveCharts } from './curves.js';
+import { renderFigureSvgs } from './figures.js';
+import { buildReport, type Report, type StopReason } from './report-data.js';
+import { renderHtml } from './report-html.js';
 import { renderCsv, renderJson, renderMarkdown } from './report-render.js';
 
 /**
+ * Why a run stopped, from its metrics: the recorded `stopReason` when there is one; for runs
+ * recorded before it existed, `stoppedEarly` says the same thing (the trainer sets it only when
+ * early stopping fired before the epoch cap).
+ *
+ * @example
+ * stopReasonOf({ ...metrics, stoppedEarly: false }); // 'max-epochs'
+ */
+export function stopReasonOf(metrics: RunMetrics): StopReason {
+  const recorded = (metrics as { stopReason?: unknown }).stopReason;
+  if (recorded === undefined) return metrics.stoppedEarly ? 'early-stopping' : 'max-epochs';
+  if (typeof recorded === 'string' && recorded.length > 0) return recorded;
+  throw new Error(
+    `${runId(metrics.run)}: metrics.json has stopReason ${JSON.stringify(recorded)}, expected a non-empty string such as 'early-stopping' or 'max-epochs'`,
+  );
+}
+
+/**
  * Merges every finished run and baseline under `out` (from any number of shards) into the report
- * and writes `report.md`, `report.csv` and `report.json` there (atomically).
+ * and writes `report.md`, `report.csv`, `report.json` and `report.html` (one self-contained page
+ * with the tables, verdicts, learning curves and panels) there, each atomically. Identical runs
+ * give byte-identical files.
  *
  * @example
  * const { report, markdown } = await writeReport('runs/quick');
@@ -19,12 +43,24 @@ export async function writeReport(out: string): Promise<{ report: Report; markdo
   const baselines = await readBaselines(out);
   const report = buildReport({
     layout: manifest.layout,
-    runs: runs.map((r) => ({ ...r.run, comparisons: r.comparisons })),
+    runs: runs.map((r) => ({
+      ...r.run,
+      comparisons: r.comparisons,
+      epochs: r.epochs,
+      stopReason: stopReasonOf(r),
+    })),
     baselines,
   });
   const markdown = renderMarkdown(report);
   await writeFileAtomic(join(out, 'report.md'), markdown);
   await writeFileAtomic(join(out, 'report.csv'), renderCsv(report));
   await writeFileAtomic(join(out, 'report.json'), renderJson(report));
+  const html = renderHtml({
+    report,
+    figures: await renderFigureSvgs(out),
+    curves: await learningCurveCharts(out, report),
+    source: describeSource(manifest.source),
+  });
+  await writeFileAtomic(join(out, 'report.html'), html);
   return { report, markdown };
 }

@@ -1,20 +1,16 @@
 import type { ModelName } from '@rpdl/models-3d';
-import type { LossName } from '../grid/grid.js';
-import type { BaselineName, ExperimentReport, Report, SeriesSummary } from './report-data.js';
+import { LOSS_LABELS, MODEL_LABELS } from './labels.js';
+import type {
+  BaselineName,
+  ExperimentReport,
+  FoldScores,
+  Report,
+  SeriesSummary,
+} from './report-data.js';
+import { describeClaim, VERDICT_RULE } from './verdicts.js';
 
-/** The paper's names for the models. */
-export const MODEL_LABELS: Readonly<Record<ModelName, string>> = Object.freeze({
-  unet3d: 'U-net',
-  vnet3d: 'V-net',
-  isensee2017: 'Isensee17',
-  myronenko2018: 'Myronenko18',
-});
-/** The paper's names for the losses. */
-export const LOSS_LABELS: Readonly<Record<LossName, string>> = Object.freeze({
-  wcel: 'WCEL',
-  dl: 'DL',
-  rpdl: 'RPDL',
-});
+export { LOSS_LABELS, MODEL_LABELS };
+
 const BASELINE_LABELS: Readonly<Record<BaselineName, string>> = Object.freeze({
   atlas: 'Atlas (training mean ≥ 0.5)',
   surgeon: 'Surgeons (held-out)',
@@ -22,28 +18,59 @@ const BASELINE_LABELS: Readonly<Record<BaselineName, string>> = Object.freeze({
 
 const f3 = (v: number) => v.toFixed(3);
 
+/** Marks a table cell whose run (or any of whose runs) hit the epoch cap. */
+export const NOT_CONVERGED_MARK = '†';
+
+const hitCap = (f: FoldScores) => f.stopReason === 'max-epochs';
+
 function cell(s: SeriesSummary, metric: 'dice' | 'rpd', pooled: boolean): string {
   const o = s[metric];
   let text = `${f3(o.mean)} ± ${f3(o.std)}`;
   if (pooled) text += ` [${f3(o.pooledStd)}]`;
   if (s.folds.length < s.expectedFolds) text += ` (${s.folds.length}/${s.expectedFolds} folds)`;
+  if (s.folds.some(hitCap)) text += ` ${NOT_CONVERGED_MARK}`;
   return text;
 }
 
-function markdownTable(header: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+/** A table of the report, independent of the output format. */
+export interface ReportTable {
+  title: string;
+  header: string[];
+  rows: string[][];
+  /** Index of the row that summarises the others (the "Overall" row), shown in bold. */
+  totalRow?: number;
 }
 
-function foldLabel(experiment: 1 | 2, fold: number): string {
+function markdownTable(table: ReportTable): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const rows = table.rows.map((cells, i) =>
+    i === table.totalRow ? [`**${cells[0]}**`, ...cells.slice(1)] : cells,
+  );
+  return [
+    `### ${table.title}`,
+    '',
+    line(table.header),
+    line(table.header.map(() => '---')),
+    ...rows.map(line),
+  ].join('\n');
+}
+
+/**
+ * A fold's name in the tables: the held-out bone (Experiment 1) or surgeon (Experiment 2).
+ *
+ * @example
+ * foldLabel(2, 0); // 'Surgeon1'
+ */
+export function foldLabel(experiment: 1 | 2, fold: number): string {
   return experiment === 1 ? `Bone${fold + 1}` : `Surgeon${fold + 1}`;
 }
 
 function perFoldTable(
+  title: string,
   section: ExperimentReport,
   models: readonly ModelName[],
   layoutFolds: number,
-): string | undefined {
+): ReportTable | undefined {
   const columns = section.entries.filter((e) => models.includes(e.model));
   if (columns.length === 0) return undefined;
   const atlas = section.baselines.find((b) => b.name === 'atlas');
@@ -59,14 +86,16 @@ function perFoldTable(
     foldLabel(section.experiment, fold),
     ...series.map(({ summary }) => {
       const row = summary.folds.find((x) => x.fold === fold);
-      return row ? `${f3(row.dice.mean)} ± ${f3(row.dice.std)}` : '—';
+      if (!row) return '—';
+      const text = `${f3(row.dice.mean)} ± ${f3(row.dice.std)}`;
+      return hitCap(row) ? `${text} ${NOT_CONVERGED_MARK}` : text;
     }),
   ]);
-  rows.push(['**Overall**', ...series.map(({ summary }) => cell(summary, 'dice', false))]);
-  return markdownTable(['', ...series.map((s) => s.label)], rows);
+  rows.push(['Overall', ...series.map(({ summary }) => cell(summary, 'dice', false))]);
+  return { title, header: ['', ...series.map((s) => s.label)], rows, totalRow: rows.length - 1 };
 }
 
-function overallTable(section: ExperimentReport): string {
+function overallTable(title: string, section: ExperimentReport): ReportTable {
   const losses = (['wcel', 'dl', 'rpdl'] as const).filter((l) =>
     section.entries.some((e) => e.loss === l),
   );
@@ -93,40 +122,165 @@ function overallTable(section: ExperimentReport): string {
       ]);
     }
   }
-  return markdownTable(['', 'Model', ...losses.map((l) => LOSS_LABELS[l])], rows);
+  return { title, header: ['', 'Model', ...losses.map((l) => LOSS_LABELS[l])], rows };
 }
 
 /**
- * The report as Markdown: Tables I and II (Experiment 1 per fold, Dice), III (Experiment 1
- * overall, Dice and RPD) and IV (Experiment 2 overall, with the surgeon baseline). Tables without
- * data are left out. `only` restricts the output to the overall tables (III, IV).
+ * The report's tables, format-free: Tables I and II (Experiment 1 per fold, Dice), III
+ * (Experiment 1 overall, Dice and RPD) and IV (Experiment 2 overall, with the surgeon baseline).
+ * Tables without data are left out; `only: 'overall'` keeps III and IV.
+ *
+ * @example
+ * reportTables(report).map((t) => t.title);
+ */
+export function reportTables(report: Report, options: { only?: 'overall' } = {}): ReportTable[] {
+  const tables: ReportTable[] = [];
+  const exp1 = report.experiments.find((e) => e.experiment === 1);
+  const exp2 = report.experiments.find((e) => e.experiment === 2);
+  const overall = 'overall: mean of fold means ± mean of fold stds [pooled std]';
+  if (exp1 && options.only !== 'overall') {
+    const perFold = 'Experiment 1 (leave one bone out), per fold, Dice ± std';
+    const t1 = perFoldTable(
+      `Table I — ${perFold}`,
+      exp1,
+      ['unet3d', 'vnet3d'],
+      report.layout.bones,
+    );
+    if (t1) tables.push(t1);
+    const t2 = perFoldTable(
+      `Table II — ${perFold}`,
+      exp1,
+      ['isensee2017', 'myronenko2018'],
+      report.layout.bones,
+    );
+    if (t2) tables.push(t2);
+  }
+  if (exp1)
+    tables.push(overallTable(`Table III — Experiment 1 (leave one bone out), ${overall}`, exp1));
+  if (exp2)
+    tables.push(overallTable(`Table IV — Experiment 2 (leave one surgeon out), ${overall}`, exp2));
+  return tables;
+}
+
+/**
+ * Every run whose training hit the epoch cap (`stopReason` `max-epochs`), grouped by series in
+ * report order: the series id, its capped folds and the epochs they trained.
+ *
+ * @example
+ * notConvergedRuns(report); // [{ series: 'exp1/unet3d/dl', folds: [{ fold: 0, epochs: 8 }] }]
+ */
+export function notConvergedRuns(
+  report: Report,
+): Array<{ series: string; folds: Array<{ fold: number; epochs?: number }> }> {
+  const found: Array<{ series: string; folds: Array<{ fold: number; epochs?: number }> }> = [];
+  for (const section of report.experiments) {
+    for (const e of section.entries) {
+      const folds = e.folds
+        .filter(hitCap)
+        .map((f) =>
+          f.epochs === undefined ? { fold: f.fold } : { fold: f.fold, epochs: f.epochs },
+        );
+      if (folds.length > 0)
+        found.push({ series: `exp${section.experiment}/${e.model}/${e.loss}`, folds });
+    }
+  }
+  return found;
+}
+
+const epochsText = (n: number) => `${n} epoch${n === 1 ? '' : 's'}`;
+
+/**
+ * The sentence under the tables explaining {@link NOT_CONVERGED_MARK}, one clause per series
+ * (e.g. `exp1/unet3d/dl fold 0, 3 (8 epochs)`); undefined when no run hit the cap.
+ *
+ * @example
+ * notConvergedNote(report); // '† Not converged: 2 run(s) ended at the epoch cap …'
+ */
+export function notConvergedNote(report: Report): string | undefined {
+  const groups = notConvergedRuns(report);
+  if (groups.length === 0) return undefined;
+  const count = groups.reduce((n, g) => n + g.folds.length, 0);
+  const clauses = groups.map(({ series, folds }) => {
+    const epochs = new Set(folds.map((f) => f.epochs));
+    const label = folds.length === 1 ? 'fold' : 'folds';
+    if (epochs.size === 1) {
+      const [only] = epochs;
+      const suffix = only === undefined ? '' : ` (${epochsText(only)})`;
+      return `${series} ${label} ${folds.map((f) => f.fold).join(', ')}${suffix}`;
+    }
+    const list = folds.map((f) =>
+      f.epochs === undefined ? String(f.fold) : `${f.fold} (${epochsText(f.epochs)})`,
+    );
+    return `${series} ${label} ${list.join(', ')}`;
+  });
+  return `${NOT_CONVERGED_MARK} Not converged: ${count} run(s) ended at the epoch cap instead of by early stopping: ${clauses.join('; ')}.`;
+}
+
+const signed = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(3)}`;
+
+/**
+ * A p-value for a table: three decimals, or two significant digits in scientific notation below
+ * 0.001.
+ *
+ * @example
+ * formatP(0.0625); // '0.063'
+ * formatP(5.96e-8); // '6.0e-8'
+ */
+export function formatP(p: number): string {
+  return p >= 0.001 ? p.toFixed(3) : p.toExponential(1);
+}
+
+/**
+ * The verdicts of both experiments as one table: experiment, claim, paired folds, mean paired
+ * Dice difference, its 95 % bootstrap CI, the Wilcoxon p-value, the verdict.
+ *
+ * @example
+ * verdictTable(report)?.rows[0]; // ['1', 'U-net RPDL > U-net DL', '9', '+0.012', '[+0.003, +0.021]', '0.039', 'holds']
+ */
+export function verdictTable(report: Report): ReportTable | undefined {
+  const rows = report.experiments.flatMap((section) =>
+    section.verdicts.map((v) => [
+      String(section.experiment),
+      describeClaim(v),
+      String(v.n),
+      signed(v.meanDifference),
+      `[${signed(v.ci.low)}, ${signed(v.ci.high)}]`,
+      formatP(v.wilcoxon.p),
+      v.verdict,
+    ]),
+  );
+  if (rows.length === 0) return undefined;
+  return {
+    title: "Verdicts — the paper's claims on these runs",
+    header: [
+      'Exp.',
+      'Claim',
+      'n folds',
+      'Δ Dice (mean paired)',
+      '95% bootstrap CI',
+      'Wilcoxon p',
+      'Verdict',
+    ],
+    rows,
+  };
+}
+
+/**
+ * The report as Markdown: the tables of {@link reportTables}, the not-converged note, then the
+ * verdicts with their rule ({@link VERDICT_RULE}). `only: 'overall'` keeps Tables III and IV (with
+ * the note and the verdicts), as printed at the end of a reproduction.
  *
  * @example
  * process.stdout.write(renderMarkdown(report));
  */
 export function renderMarkdown(report: Report, options: { only?: 'overall' } = {}): string {
-  const parts: string[] = [];
-  const exp1 = report.experiments.find((e) => e.experiment === 1);
-  const exp2 = report.experiments.find((e) => e.experiment === 2);
-  if (exp1 && options.only !== 'overall') {
-    const t1 = perFoldTable(exp1, ['unet3d', 'vnet3d'], report.layout.bones);
-    if (t1)
-      parts.push(`### Table I — Experiment 1 (leave one bone out), per fold, Dice ± std\n\n${t1}`);
-    const t2 = perFoldTable(exp1, ['isensee2017', 'myronenko2018'], report.layout.bones);
-    if (t2)
-      parts.push(`### Table II — Experiment 1 (leave one bone out), per fold, Dice ± std\n\n${t2}`);
-  }
-  if (exp1) {
-    parts.push(
-      `### Table III — Experiment 1 (leave one bone out), overall: mean of fold means ± mean of fold stds [pooled std]\n\n${overallTable(exp1)}`,
-    );
-  }
-  if (exp2) {
-    parts.push(
-      `### Table IV — Experiment 2 (leave one surgeon out), overall: mean of fold means ± mean of fold stds [pooled std]\n\n${overallTable(exp2)}`,
-    );
-  }
-  if (parts.length === 0) return 'No finished runs yet.\n';
+  const tables = reportTables(report, options);
+  if (tables.length === 0) return 'No finished runs yet.\n';
+  const parts = tables.map(markdownTable);
+  const note = notConvergedNote(report);
+  if (note) parts.push(note);
+  const verdicts = verdictTable(report);
+  if (verdicts) parts.push(`${markdownTable(verdicts)}\n\nRule: ${VERDICT_RULE}`);
   return `${parts.join('\n\n')}\n`;
 }
 

@@ -1,4 +1,6 @@
 import type { EpochRecord } from '@rpdl/training';
+import { SVG_FONT_FAMILY } from './fonts.js';
+import { escapeXml } from './xml.js';
 
 /** One line of a chart. */
 export interface Series {
@@ -7,11 +9,31 @@ export interface Series {
   points: ReadonlyArray<readonly [number, number]>;
 }
 
-function escapeXml(text: string): string {
-  return text.replace(
-    /[<>&"]/g,
-    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!,
-  );
+/**
+ * Integer tick positions covering [lo, hi]: every integer when at most `maxTicks` fit, otherwise
+ * multiples of the smallest step in 1, 2, 5, 10, 20, 50, … that keeps the count ≤ `maxTicks`.
+ *
+ * @example
+ * integerTicks(1, 6); // [1, 2, 3, 4, 5, 6]
+ * integerTicks(1, 40); // [5, 10, 15, 20, 25, 30, 35, 40]
+ */
+export function integerTicks(lo: number, hi: number, maxTicks = 8): number[] {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi)
+    throw new RangeError(`integerTicks: need finite lo ≤ hi, got ${lo} and ${hi}`);
+  if (!Number.isInteger(maxTicks) || maxTicks < 1)
+    throw new RangeError(`integerTicks: maxTicks must be a positive integer, got ${maxTicks}`);
+  for (let magnitude = 1; ; magnitude *= 10) {
+    for (const m of [1, 2, 5]) {
+      const step = m * magnitude;
+      const first = Math.ceil(lo / step);
+      const last = Math.floor(hi / step);
+      if (last - first + 1 <= maxTicks) {
+        const ticks: number[] = [];
+        for (let k = first; k <= last; k++) ticks.push(k * step);
+        return ticks;
+      }
+    }
+  }
 }
 
 /**
@@ -27,10 +49,14 @@ export function lineChart(options: {
   series: readonly Series[];
   width?: number;
   height?: number;
+  /** Ticks on the x axis only at integers (e.g. epochs). */
+  integerX?: boolean;
+  /** Legend beside the plot instead of over its top-right corner (for many series). */
+  legendOutside?: boolean;
 }): string {
   const width = options.width ?? 640;
   const height = options.height ?? 400;
-  const margin = { left: 64, right: 16, top: 36, bottom: 48 };
+  const margin = { left: 64, right: options.legendOutside ? 112 : 16, top: 36, bottom: 48 };
   const all = options.series
     .flatMap((s) => s.points)
     .filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
@@ -48,7 +74,7 @@ export function lineChart(options: {
   const sx = (x: number) => margin.left + ((x - x0) / (x1 - x0)) * plotW;
   const sy = (y: number) => margin.top + (1 - (y - y0) / (y1 - y0)) * plotH;
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${SVG_FONT_FAMILY}" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
     `<text x="${width / 2}" y="20" text-anchor="middle" font-size="14">${escapeXml(options.title)}</text>`,
     `<line x1="${margin.left}" y1="${margin.top + plotH}" x2="${margin.left + plotW}" y2="${margin.top + plotH}" stroke="black"/>`,
@@ -56,11 +82,18 @@ export function lineChart(options: {
   ];
   for (let i = 0; i <= 4; i++) {
     const yv = y0 + ((y1 - y0) * i) / 4;
-    const xv = x0 + ((x1 - x0) * i) / 4;
     parts.push(
       `<text x="${margin.left - 6}" y="${sy(yv) + 4}" text-anchor="end">${Number(yv.toPrecision(3))}</text>`,
       `<line x1="${margin.left}" y1="${sy(yv)}" x2="${margin.left + plotW}" y2="${sy(yv)}" stroke="#ddd"/>`,
-      `<text x="${sx(xv)}" y="${margin.top + plotH + 16}" text-anchor="middle">${Number(xv.toPrecision(3))}</text>`,
+    );
+  }
+  const xTicks = options.integerX
+    ? integerTicks(x0, x1)
+    : [0, 1, 2, 3, 4].map((i) => Number((x0 + ((x1 - x0) * i) / 4).toPrecision(3)));
+  for (const xv of xTicks) {
+    parts.push(
+      `<line x1="${sx(xv)}" y1="${margin.top + plotH}" x2="${sx(xv)}" y2="${margin.top + plotH + 4}" stroke="black"/>`,
+      `<text x="${sx(xv)}" y="${margin.top + plotH + 16}" text-anchor="middle">${xv}</text>`,
     );
   }
   parts.push(
@@ -84,9 +117,10 @@ export function lineChart(options: {
         );
     }
     const ly = margin.top + 8 + i * 16;
+    const lx = options.legendOutside ? margin.left + plotW + 12 : margin.left + plotW - 120;
     parts.push(
-      `<line x1="${margin.left + plotW - 120}" y1="${ly}" x2="${margin.left + plotW - 100}" y2="${ly}" stroke="${s.color}" stroke-width="2"/>`,
-      `<text x="${margin.left + plotW - 94}" y="${ly + 4}">${escapeXml(s.label)}</text>`,
+      `<line x1="${lx}" y1="${ly}" x2="${lx + 20}" y2="${ly}" stroke="${s.color}" stroke-width="2"/>`,
+      `<text x="${lx + 26}" y="${ly + 4}">${escapeXml(s.label)}</text>`,
     );
   });
   parts.push('</svg>');
@@ -104,6 +138,7 @@ export function learningCurveSvg(title: string, history: readonly EpochRecord[])
     title,
     xLabel: 'epoch',
     yLabel: 'loss',
+    integerX: true,
     series: [
       { label: 'loss', color: '#1f77b4', points: history.map((r) => [r.epoch, r.loss] as const) },
       {
