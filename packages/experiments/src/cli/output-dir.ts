@@ -40,9 +40,13 @@ export async function prepareOutputDirectory(out: string): Promise<void> {
         `cannot create the output directory ${out}: ${ancestor} is a file, not a directory`,
       );
     }
-    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    // The ancestor's own access check gives the real reason (EACCES, EROFS) that mkdir hid.
+    const code = await access(ancestor, constants.W_OK).then(
+      () => (error as NodeJS.ErrnoException).code ?? 'unknown error',
+      (denied: NodeJS.ErrnoException) => denied.code ?? 'unknown error',
+    );
     throw new OutputDirectoryError(
-      `cannot create the output directory ${out}: ${ancestor} is not writable (${code === 'ENOENT' ? 'EACCES or EROFS' : code}); choose a writable --out`,
+      `cannot create the output directory ${out}: ${ancestor} is not writable (${code}); choose a writable --out`,
     );
   }
   const info = await stat(out);

@@ -15,7 +15,7 @@ import { loadRunModel } from './trained-model.js';
  * await exportModel({ command: 'export', run: 'runs/quick/runs/exp1/unet3d/rpdl/fold-0', out: 'exported/unet' }, io);
  */
 export async function exportModel(args: ExportArgs, io: CliIo): Promise<number> {
-  const { model, id } = await loadRunModel(args.run, 'rpdl export');
+  const { model, id } = await loadRunModel(args.run);
   try {
     await prepareOutputDirectory(args.out);
     await model.save(fileSystemModelIO(args.out));

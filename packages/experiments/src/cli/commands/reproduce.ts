@@ -23,7 +23,7 @@ import {
   describeSource,
   loadDataset,
 } from '../../runs/dataset-source.js';
-import { isRunFinished } from '../../runs/run-dir.js';
+import { isRunFinished, lockRun } from '../../runs/run-dir.js';
 import { executeRun, type RunOutcome } from '../../runs/run-training.js';
 import {
   BACKEND_NAMES,
@@ -164,7 +164,8 @@ export function trainingSummary(profile: Profile): string {
 }
 
 /**
- * Trains and evaluates one run of a plan (skipping it when `resume` finds it finished).
+ * Trains and evaluates one run of a plan (skipping it when `resume` finds it finished), holding
+ * the run's lock meanwhile: a second process on the same run is refused, naming the holder.
  *
  * @example
  * const outcome = await reproduceRun(plan, plan.slice[0]!, args, io);
@@ -175,14 +176,19 @@ export async function reproduceRun(
   args: ReproduceArgs,
   io: CliIo,
 ): Promise<RunOutcome> {
-  return executeRun(run, {
-    dataset: plan.dataset,
-    profile: plan.profile,
-    seed: args.seed,
-    out: plan.out,
-    resume: args.resume,
-    ...(args.quiet ? {} : { progress: io.stderr }),
-  });
+  const lock = await lockRun(plan.out, run);
+  try {
+    return await executeRun(run, {
+      dataset: plan.dataset,
+      profile: plan.profile,
+      seed: args.seed,
+      out: plan.out,
+      resume: args.resume,
+      ...(args.quiet ? {} : { progress: io.stderr }),
+    });
+  } finally {
+    await lock.release();
+  }
 }
 
 /**

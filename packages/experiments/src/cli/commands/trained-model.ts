@@ -15,24 +15,27 @@ export interface TrainedModel {
   spatialShape: [number, number, number];
 }
 
-async function readRunConfig(dir: string, flag: string): Promise<RunConfig> {
+async function readRunConfig(dir: string, flag: string | undefined): Promise<RunConfig> {
   const configPath = join(dir, RUN_FILES.config);
   try {
     return JSON.parse(await readFile(configPath, 'utf8')) as RunConfig;
   } catch {
     throw new UsageError(
-      `${flag} ${dir} is neither a run directory (no readable ${RUN_FILES.config}) nor a model written by rpdl export (no model.json)`,
+      flag === undefined
+        ? `${dir} is not a run directory (no readable ${RUN_FILES.config}); expected e.g. runs/quick/runs/exp1/unet3d/rpdl/fold-0`
+        : `${flag} ${dir} is neither a run directory (no readable ${RUN_FILES.config}) nor a model written by rpdl export (no model.json)`,
     );
   }
 }
 
 /**
- * Builds a run's model with its best weights (best.ckpt).
+ * Builds a run's model with its best weights (best.ckpt). `flag` names the option the directory
+ * came from, for the error message.
  *
  * @example
  * const { model } = await loadRunModel('runs/quick/runs/exp1/unet3d/rpdl/fold-0');
  */
-export async function loadRunModel(dir: string, flag = '--model'): Promise<TrainedModel> {
+export async function loadRunModel(dir: string, flag?: string): Promise<TrainedModel> {
   const config = await readRunConfig(dir, flag);
   const best = await loadCheckpoint(join(dir, RUN_FILES.best));
   const model = buildFromConfig(config.model);
@@ -53,7 +56,7 @@ export async function loadRunModel(dir: string, flag = '--model'): Promise<Train
  * const { model, spatialShape } = await loadTrainedModel('exported/unet');
  */
 export async function loadTrainedModel(dir: string): Promise<TrainedModel> {
-  if (!isSavedModelDirectory(dir)) return loadRunModel(dir);
+  if (!isSavedModelDirectory(dir)) return loadRunModel(dir, '--model');
   const model = await loadSavedModel(dir);
   const shape = model.inputs[0]?.shape ?? [];
   const spatial = shape.slice(1, 4);
