@@ -155,9 +155,12 @@ export {
 export {
   collectRunMetrics,
   isRunFinished,
+  lockRun,
   RUN_FILES,
+  RunLockedError,
   type RunMetrics,
   runDirectory,
+  runLockPath,
 } from './runs/run-dir.js';
 export { batchLossFor } from './runs/run-loss.js';
 export {

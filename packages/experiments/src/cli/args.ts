@@ -84,6 +84,7 @@ export interface ExportArgs {
   command: 'export';
   run: string;
   out: string;
+  backend: BackendName;
 }
 
 /** `rpdl help [command]`, `--help`, or no command at all. */

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
+import { describeBackend, selectBackend } from '../../platform/backend.js';
 import { fileSystemModelIO, SAVED_MODEL_FILES } from '../../runs/saved-model.js';
-import { type ExportArgs, stringOption } from '../args.js';
+import { BACKEND_NAMES, type ExportArgs, parseChoice, stringOption } from '../args.js';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { prepareOutputDirectory } from '../output-dir.js';
@@ -12,9 +13,10 @@ import { loadRunModel } from './trained-model.js';
  * that `tf.loadLayersModel` reads after `import '@rpdl/models-3d/register'`.
  *
  * @example
- * await exportModel({ command: 'export', run: 'runs/quick/runs/exp1/unet3d/rpdl/fold-0', out: 'exported/unet' }, io);
+ * await exportModel({ command: 'export', run: 'runs/quick/runs/exp1/unet3d/rpdl/fold-0', out: 'exported/unet', backend: 'cpu' }, io);
  */
 export async function exportModel(args: ExportArgs, io: CliIo): Promise<number> {
+  const backend = await selectBackend(args.backend, io.importer ? { importer: io.importer } : {});
   const { model, id } = await loadRunModel(args.run);
   try {
     await prepareOutputDirectory(args.out);
@@ -23,7 +25,7 @@ export async function exportModel(args: ExportArgs, io: CliIo): Promise<number> 
     model.dispose();
   }
   io.stdout.write(
-    `${id}: best weights written as a tfjs LayersModel to ${join(args.out, SAVED_MODEL_FILES.model)} and ${SAVED_MODEL_FILES.weights}\n` +
+    `${id} (on ${describeBackend(backend)}): best weights written as a tfjs LayersModel to ${join(args.out, SAVED_MODEL_FILES.model)} and ${SAVED_MODEL_FILES.weights}\n` +
       `load it with tf.loadLayersModel after import '@rpdl/models-3d/register' (rpdl's 3D layers), or: rpdl predict --model ${args.out}\n`,
   );
   return 0;
@@ -39,6 +41,11 @@ export const exportCommand: Command<ExportArgs> = {
   ],
   options: {
     out: { type: 'string', value: '<dir>', help: 'where model.json and weights.bin go (required)' },
+    backend: {
+      type: 'string',
+      value: BACKEND_NAMES.join('|'),
+      help: 'default auto: the fastest installed (the files do not depend on it)',
+    },
   },
   notes: `Loading the model needs rpdl's 3D layer classes registered first:
   import '@rpdl/models-3d/register';
@@ -53,7 +60,12 @@ export const exportCommand: Command<ExportArgs> = {
     const out = stringOption(values, 'out');
     if (out === undefined)
       throw new UsageError('--out <dir> is required; expected the directory for model.json');
-    return { command: 'export', run, out };
+    return {
+      command: 'export',
+      run,
+      out,
+      backend: parseChoice('--backend', stringOption(values, 'backend') ?? 'auto', BACKEND_NAMES),
+    };
   },
   run: exportModel,
 };
