@@ -223,8 +223,8 @@ export function formatOverview(commands: readonly Command<unknown>[]): string {
     "rpdl — reproduce the RPDL paper's cross-validation studies (Tables I–IV)",
     '',
     'Usage:',
-    ...columns(commands.map((c) => [`rpdl ${c.synopsis}`, c.summary])),
     ...columns([
+      ...commands.map((c) => [`rpdl ${c.synopsis}`, c.summary] as const),
       ['rpdl help <command>', 'the options of one command'],
       ['rpdl --version', 'the version of rpdl'],
     ]),
