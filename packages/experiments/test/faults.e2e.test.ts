@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -148,6 +148,69 @@ describe('a kill between the last checkpoint and the log', () => {
           expect(files.get(file)?.equals(bytes), `${name}: ${file}`).toBe(true);
         }
       }
+    },
+    E2E_TIMEOUT_MS,
+  );
+});
+
+describe('a process stopped right after its last checkpoint', () => {
+  it(
+    'leaves a one-epoch run without a log, and --resume writes exactly the uninterrupted files',
+    async () => {
+      const args = (out: string) => [
+        'reproduce',
+        '--profile',
+        'smoke',
+        '--experiment',
+        '1',
+        '--losses',
+        'dl',
+        '--folds',
+        '0',
+        '--quiet',
+        '--out',
+        out,
+      ];
+      const whole = join(root, 'one-epoch');
+      expect((await runCli(args(whole), STOCK)).code).toBe(0);
+      const expected = await snapshot(join(whole, ...RUN));
+
+      // A directory where log.csv goes makes the real process fail at exactly the write after
+      // the epoch checkpoint (--resume on an empty --out starts fresh but keeps what is there).
+      const out = join(root, 'stopped');
+      const run = join(out, ...RUN);
+      await mkdir(join(run, 'log.csv', 'blocker'), { recursive: true });
+      const stopped = await runCli([...args(out), '--resume'], STOCK);
+      expect(stopped.code).toBe(1);
+      expect(stopped.stderr).toMatch(/log\.csv/);
+      expect(existsSync(join(run, 'checkpoint.ckpt'))).toBe(true);
+      expect(existsSync(join(run, 'metrics.json'))).toBe(false);
+      await rm(join(run, 'log.csv'), { recursive: true });
+
+      const resumed = await runCli([...args(out), '--resume'], STOCK);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const files = await snapshot(run);
+      expect([...files.keys()]).toEqual([...expected.keys()]);
+      // Epoch wall-clock times differ between the two processes; they reach log.csv's last
+      // column, metrics.json's trainSeconds and the checkpoint's stored history, nothing else.
+      const withoutTime = (csv: Buffer) =>
+        csv
+          .toString()
+          .split('\n')
+          .map((line) => line.split(',').slice(0, 4).join(','));
+      const withoutSeconds = (json: Buffer) => ({
+        ...JSON.parse(json.toString()),
+        trainSeconds: 0,
+      });
+      for (const [file, bytes] of expected) {
+        const got = files.get(file)!;
+        if (file === 'checkpoint.ckpt') continue;
+        if (file === 'log.csv') expect(withoutTime(got)).toEqual(withoutTime(bytes));
+        else if (file === 'metrics.json')
+          expect(withoutSeconds(got)).toEqual(withoutSeconds(bytes));
+        else expect(got.equals(bytes), file).toBe(true);
+      }
+      expect(withoutTime(files.get('log.csv')!)).toHaveLength(3);
     },
     E2E_TIMEOUT_MS,
   );

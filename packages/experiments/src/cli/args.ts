@@ -278,7 +278,12 @@ export function parseLearningRate(text: string): number {
 /** Every `--profile` value. */
 export const PROFILE_NAMES = Object.keys(PROFILES) as ProfileName[];
 
-/** A string option's value, or undefined when it was not given. */
+/**
+ * A string option's value, or undefined when it was not given.
+ *
+ * @example
+ * stringOption({ out: 'runs' }, 'out'); // 'runs'
+ */
 export function stringOption(
   values: Readonly<Record<string, string | boolean | undefined>>,
   key: string,

@@ -104,11 +104,19 @@ describe('rpdl (in process)', () => {
     [['--losses', 'dl,dl'], 'rpdl reproduce: --losses: "dl" is listed twice; list each value once'],
     [['--out', '--quiet'], 'rpdl reproduce: --out needs a value <dir>, got the option --quiet'],
     [['report'], 'rpdl report: missing the output directory; expected e.g. rpdl report runs/quick'],
+    [
+      ['predict', '--model', 'm', '--input', '/nonexistent/bone.npy'],
+      'rpdl predict: --input /nonexistent/bone.npy does not exist; expected a .npy label volume',
+    ],
+    [
+      ['export', '/nonexistent/run', '--out', 'x'],
+      'rpdl export: /nonexistent/run is not a run directory (no readable config.json); expected e.g. runs/quick/runs/exp1/unet3d/rpdl/fold-0',
+    ],
   ])('rejects %j with our own one-line message and exit 2', async (argv, message) => {
     const { code, lines } = await fails(argv);
     expect(code).toBe(2);
     expect(lines[0]).toBe(message);
-    expect(lines[1]).toMatch(/^see: rpdl help (reproduce|report)$/);
+    expect(lines[1]).toMatch(/^see: rpdl help (reproduce|report|predict|export)$/);
     expect(lines).toHaveLength(2);
   });
 

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { writeFileAtomic } from '@rpdl/atomic-fs';
 import { loadNpy, MAX_LABEL, normalizeInput, saveNpy } from '@rpdl/cm-dataset';
 import { tensor } from '@tensorflow/tfjs-core';
@@ -36,6 +37,9 @@ function checkSpatialShape(
  * await predict({ command: 'predict', model: 'runs/quick/runs/exp1/unet3d/rpdl/fold-0', input: 'bone.npy', backend: 'cpu' }, io);
  */
 export async function predict(args: PredictArgs, io: CliIo): Promise<number> {
+  if (!existsSync(args.input)) {
+    throw new UsageError(`--input ${args.input} does not exist; expected a .npy label volume`);
+  }
   const input = await loadNpy(args.input);
   const backend = await selectBackend(args.backend, io.importer ? { importer: io.importer } : {});
   const { model, id, spatialShape } = await loadTrainedModel(args.model);
