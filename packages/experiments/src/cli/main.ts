@@ -1,6 +1,6 @@
 import { env } from '@tensorflow/tfjs-core';
 import packageJson from '../../package.json' with { type: 'json' };
-import { parseCommandLine } from './command-line.js';
+import { parseCommandLine, selectCommand } from './command-line.js';
 import { COMMAND_LIST, findCommand } from './commands/index.js';
 import { describeError, EXIT, exitStatusFor } from './exit-status.js';
 import type { CliIo } from './io.js';
@@ -33,12 +33,13 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   return findCommand(args.command)!.run(args, io);
 }
 
+/** The command an error belongs to, for the `see: rpdl help <command>` line. */
 function commandNameOf(argv: readonly string[]): string | undefined {
-  const [first] = argv;
-  if (first === undefined) return 'reproduce';
-  if (first.startsWith('-'))
-    return ['--help', '-h', '--version', '-V'].includes(first) ? undefined : 'reproduce';
-  return findCommand(first)?.name;
+  try {
+    return selectCommand(argv).name;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
