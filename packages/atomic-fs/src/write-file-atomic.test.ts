@@ -1,4 +1,5 @@
-import { chmod, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,5 +41,27 @@ describe('writeFileAtomic', () => {
     const dir = await scratch();
     await chmod(dir, 0o500);
     await expect(writeFileAtomic(join(dir, 'f'), 'x')).rejects.toThrow(/EACCES/);
+  });
+
+  it('names the target file, not its temporary, when the disk is full (ENOSPC)', async (context) => {
+    // A 64 KiB tmpfs fills up for real; mounting needs root (CI and development machines run as
+    // root here). Elsewhere there is no portable way to fill a disk, so the check is skipped.
+    const dir = await scratch();
+    const small = join(dir, 'small');
+    await mkdir(small);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', small], { stdio: 'ignore' });
+    } catch {
+      context.skip();
+    }
+    try {
+      const target = join(small, 'best.ckpt');
+      const error = await writeFileAtomic(target, new Uint8Array(1 << 20)).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'ENOSPC', path: target, syscall: 'write' });
+      expect((error as Error).message).toMatch(`ENOSPC: cannot write ${target}`);
+      expect(await readdir(small)).toEqual([]);
+    } finally {
+      execFileSync('umount', [small]);
+    }
   });
 });

@@ -6,7 +6,8 @@ import { basename, dirname, join } from 'node:path';
  * Writes `data` to `path` so that a reader (or a process killed half-way) sees either the old file
  * or the complete new one, never a torn write: the bytes go to a hidden temporary sibling first,
  * which is then renamed over the target (rename is atomic within one file system). Creates the
- * parent directory when missing.
+ * parent directory when missing. A failure names `path` (its `path` property too), not the
+ * temporary.
  *
  * @example
  * await writeFileAtomic('runs/exp1/config.json', JSON.stringify(config));
@@ -22,8 +23,21 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });
-    throw error;
+    throw namingTarget(error, path);
   }
+}
+
+/**
+ * A failed write names its temporary (or, for `write` itself, no file at all: Node's ENOSPC reads
+ * "no space left on device, write"); the caller knows the target, so the error names that.
+ */
+function namingTarget(error: unknown, path: string): unknown {
+  const errno = error as NodeJS.ErrnoException;
+  if (!(error instanceof Error) || typeof errno.code !== 'string') return error;
+  errno.path = path;
+  errno.syscall = 'write';
+  error.message = `${errno.code}: cannot write ${path} (${error.message})`;
+  return error;
 }
 
 /**

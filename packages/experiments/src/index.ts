@@ -4,23 +4,44 @@ export {
   type BackendName,
   type BaselineArgs,
   type CliArgs,
-  COMMANDS,
   DEFAULT_SEED,
+  type ExportArgs,
   type HelpArgs,
+  LIMITS,
   PHANTOM_SIZES,
   type PhantomArgs,
   type PredictArgs,
   type ProfileOverrides,
-  parseCommandLine,
   parseFolds,
   parseInteger,
   parseList,
   type ReportArgs,
   type ReproduceArgs,
+  type VersionArgs,
 } from './cli/args.js';
+export { COMMANDS, parseCommandLine } from './cli/command-line.js';
+export { COMMAND_LIST } from './cli/commands/index.js';
+export {
+  checkFolds,
+  planReproduction,
+  type ReproductionPlan,
+  reproduce,
+  reproduceRun,
+  resolveProfile,
+} from './cli/commands/reproduce.js';
 export { UsageError } from './cli/errors.js';
-export { main } from './cli/main.js';
-export { type CliIo, reproduce, resolveProfile } from './cli/reproduce.js';
+export { describeError, EXIT, exitStatusFor } from './cli/exit-status.js';
+export type { CliIo } from './cli/io.js';
+export { main, VERSION } from './cli/main.js';
+export { OutputDirectoryError } from './cli/output-dir.js';
+export {
+  type Command,
+  formatCommandHelp,
+  type OptionSpec,
+  type OptionsSpec,
+  type ParsedOptions,
+  parseOptions,
+} from './cli/spec.js';
 export { computeBaselines, readBaselines, writeBaselines } from './evaluation/baselines.js';
 export {
   type AnnotatedLayout,
@@ -71,6 +92,8 @@ export {
 export {
   MANIFEST_FILE,
   type Manifest,
+  ManifestMismatchError,
+  ManifestMissingError,
   readManifest,
   writeOrCheckManifest,
 } from './grid/manifest.js';
@@ -88,6 +111,7 @@ export {
   resolveShard,
   type Shard,
   type ShardEnvironment,
+  ShardSpecError,
   selectShard,
 } from './grid/shard.js';
 export {
@@ -135,9 +159,8 @@ export {
   type Report,
   type RunScores,
   type SeriesSummary,
-  type StopReason,
 } from './report/report-data.js';
-export { stopReasonOf, writeReport } from './report/report-files.js';
+export { writeReport } from './report/report-files.js';
 export { renderHtml } from './report/report-html.js';
 export {
   foldLabel,
@@ -188,9 +211,13 @@ export {
 export {
   collectRunMetrics,
   isRunFinished,
+  lockRun,
   RUN_FILES,
+  RunLockedError,
   type RunMetrics,
   runDirectory,
+  runLockPath,
+  stopReasonOf,
 } from './runs/run-dir.js';
 export { batchLossFor } from './runs/run-loss.js';
 export {
@@ -204,3 +231,9 @@ export {
   type RunOutcome,
   runSeed,
 } from './runs/run-training.js';
+export {
+  fileSystemModelIO,
+  isSavedModelDirectory,
+  loadSavedModel,
+  SAVED_MODEL_FILES,
+} from './runs/saved-model.js';

@@ -1,6 +1,7 @@
 export { Adam, type AdamOptions, type AdamState } from './adam.js';
 export {
   type CheckpointContents,
+  CheckpointFormatError,
   decodeCheckpoint,
   encodeCheckpoint,
   loadCheckpoint,
@@ -25,6 +26,7 @@ export {
   LOG_FILE,
   type LoopSettings,
   readModelWeights,
+  type StopReason,
   type TrainingBatch,
   type TrainOptions,
   type TrainResult,

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '@tensorflow/tfjs-backend-cpu';
@@ -47,7 +47,7 @@ const settings = {
 
 async function run(
   directory: string,
-  options: { resume?: boolean; stopAt?: [number, number] } = {},
+  options: { resume?: boolean; stopAt?: [number, number]; settings?: typeof settings } = {},
 ) {
   const rng = new SeededRandom(42);
   const restore = installMathRandom(rng);
@@ -56,7 +56,7 @@ async function run(
     const result = await trainModel({
       model,
       loss: mse,
-      settings,
+      settings: options.settings ?? settings,
       rng,
       directory,
       resume: options.resume ?? false,
@@ -113,5 +113,32 @@ describe('trainModel', () => {
       expect(Math.log2(settings.learningRate / lr) % 1).toBe(0);
       if (i > 0) expect(lr).toBeLessThanOrEqual(lrs[i - 1]!);
     }
+  });
+
+  it('records why training stopped', async () => {
+    const budget = await run(join(root, 'budget'));
+    expect(budget.result).toMatchObject({ stopReason: 'max-epochs', stoppedEarly: false });
+    expect(budget.result.history).toHaveLength(settings.maxEpochs);
+    const early = await run(join(root, 'early'), {
+      settings: { ...settings, earlyStoppingPatience: 1, plateauPatience: 1, maxEpochs: 40 },
+    });
+    expect(early.result).toMatchObject({ stopReason: 'early-stopping', stoppedEarly: true });
+    expect(early.result.history.length).toBeLessThan(40);
+  });
+
+  it('repairs a log that a kill after the last checkpoint left behind or missing', async () => {
+    const dir = join(root, 'repair');
+    await run(dir);
+    const log = await readFile(join(dir, 'log.csv'), 'utf8');
+    // Killed before the last epoch's log line was written: the log is one epoch behind.
+    const behind = log.split('\n').slice(0, -2).join('\n');
+    await writeFile(join(dir, 'log.csv'), `${behind}\n`);
+    const resumed = await run(dir, { resume: true });
+    expect(resumed.result.resumedFrom).toBe(settings.maxEpochs);
+    expect(await readFile(join(dir, 'log.csv'), 'utf8')).toBe(log);
+    // A one-epoch run killed there has no log at all.
+    await rm(join(dir, 'log.csv'));
+    await run(dir, { resume: true });
+    expect(await readFile(join(dir, 'log.csv'), 'utf8')).toBe(log);
   });
 });

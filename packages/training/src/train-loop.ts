@@ -66,12 +66,16 @@ export interface TrainOptions {
   onStep?: (epoch: number, step: number) => void;
 }
 
+/** Why {@link trainModel} stopped: early stopping, or the epoch budget ran out. */
+export type StopReason = 'early-stopping' | 'max-epochs';
+
 /** The outcome of {@link trainModel}. */
 export interface TrainResult {
   history: EpochRecord[];
   bestEpoch: number | null;
   bestValue: number | null;
   stoppedEarly: boolean;
+  stopReason: StopReason;
   /** Epoch the run continued after (0 when it started fresh). */
   resumedFrom: number;
   /** `memory().numTensors` after each epoch this process trained (constant when nothing leaks). */
@@ -192,6 +196,10 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       });
       dispose(asTensors);
       if (state.rng !== null) options.rng?.setState(state.rng);
+      // The log is written after the checkpoint: a kill between the two leaves it one epoch behind
+      // (or missing), and a finished run would never write it again. The history in the
+      // checkpoint is the log's source, so rewriting it here repairs it byte for byte.
+      await writeLog(join(directory!, LOG_FILE), state.history);
     }
     const resumedFrom = state.epoch;
     for (let epoch = state.epoch + 1; !state.finished && epoch <= settings.maxEpochs; epoch++) {
@@ -278,6 +286,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       bestEpoch: state.schedule.bestEpoch,
       bestValue: state.schedule.bestValue,
       stoppedEarly: state.stoppedEarly,
+      stopReason: state.stoppedEarly ? 'early-stopping' : 'max-epochs',
       resumedFrom,
       tensorCounts,
     };

@@ -2,10 +2,19 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '@rpdl/atomic-fs';
-import { UsageError } from '../cli/errors.js';
 import type { DatasetSource } from '../runs/dataset-source.js';
 import type { GridLayout } from './grid.js';
 import type { Profile } from './profiles.js';
+
+/** The directory holds no reproduction (no `reproduction.json`). */
+export class ManifestMissingError extends Error {
+  override name = 'ManifestMissingError';
+}
+
+/** The directory holds a reproduction made with other settings than the ones given now. */
+export class ManifestMismatchError extends Error {
+  override name = 'ManifestMismatchError';
+}
 
 /** `<out>/reproduction.json`: the settings every run in the directory shares. */
 export interface Manifest {
@@ -27,7 +36,7 @@ export const MANIFEST_FILE = 'reproduction.json';
 export async function readManifest(out: string): Promise<Manifest> {
   const path = join(out, MANIFEST_FILE);
   if (!existsSync(path)) {
-    throw new UsageError(
+    throw new ManifestMissingError(
       `${out} holds no reproduction (no ${MANIFEST_FILE}); run rpdl reproduce --out ${out} first`,
     );
   }
@@ -47,7 +56,7 @@ export async function writeOrCheckManifest(out: string, manifest: Manifest): Pro
     const existing = await readFile(path, 'utf8');
     const expected = `${JSON.stringify(manifest, null, 2)}\n`;
     if (existing !== expected) {
-      throw new UsageError(
+      throw new ManifestMismatchError(
         `${out} was created with other settings (profile, seed, data or overrides differ, see ${path}); choose another --out or remove it`,
       );
     }

@@ -1,4 +1,10 @@
-import { UsageError } from '../cli/errors.js';
+/**
+ * A shard specification that cannot be used: a malformed `--shard i/n`, or scheduler variables
+ * (Slurm, Kubernetes) that do not describe a shard of this job.
+ */
+export class ShardSpecError extends Error {
+  override name = 'ShardSpecError';
+}
 
 /** One slice of a deterministic run list: shard `index` (0-based) of `count`. */
 export interface Shard {
@@ -15,12 +21,12 @@ export interface Shard {
 export function parseShard(text: string): Shard {
   const match = /^(\d+)\/(\d+)$/.exec(text.trim());
   if (!match) {
-    throw new UsageError(`--shard must look like i/n (e.g. 0/4), got "${text}"`);
+    throw new ShardSpecError(`--shard must look like i/n (e.g. 0/4), got "${text}"`);
   }
   const index = Number(match[1]);
   const count = Number(match[2]);
   if (count < 1 || index >= count) {
-    throw new UsageError(`--shard ${text}: need 0 ≤ i < n and n ≥ 1`);
+    throw new ShardSpecError(`--shard ${text}: need 0 ≤ i < n and n ≥ 1`);
   }
   return { index, count };
 }
@@ -49,7 +55,7 @@ function integerVariable(env: ShardEnvironment, name: keyof ShardEnvironment): n
   const text = env[name];
   if (text === undefined || text === '') return undefined;
   if (!/^\d+$/.test(text.trim())) {
-    throw new UsageError(`${name} must be a non-negative integer, got "${text}"`);
+    throw new ShardSpecError(`${name} must be a non-negative integer, got "${text}"`);
   }
   return Number(text);
 }
@@ -75,13 +81,13 @@ export function resolveShard(options: {
   if (slurmId !== undefined) {
     const count = integerVariable(env, 'SLURM_ARRAY_TASK_COUNT');
     if (count === undefined || count < 1) {
-      throw new UsageError(
+      throw new ShardSpecError(
         'SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not (need ≥ 1)',
       );
     }
     const index = slurmId - (integerVariable(env, 'SLURM_ARRAY_TASK_MIN') ?? 0);
     if (index < 0 || index >= count) {
-      throw new UsageError(
+      throw new ShardSpecError(
         `Slurm array task ${slurmId} is outside 0..${count - 1} after subtracting SLURM_ARRAY_TASK_MIN; submit with --array=0-${count - 1}`,
       );
     }
@@ -91,19 +97,19 @@ export function resolveShard(options: {
   if (completionIndex !== undefined) {
     const count = countFlag ?? integerVariable(env, 'RPDL_SHARD_COUNT');
     if (count === undefined || count < 1) {
-      throw new UsageError(
+      throw new ShardSpecError(
         "JOB_COMPLETION_INDEX is set but the shard count is unknown: pass --shard-count N or set RPDL_SHARD_COUNT to the Job's completions",
       );
     }
     if (completionIndex >= count) {
-      throw new UsageError(
+      throw new ShardSpecError(
         `JOB_COMPLETION_INDEX ${completionIndex} must be below the shard count ${count}`,
       );
     }
     return { index: completionIndex, count };
   }
   if (countFlag !== undefined) {
-    throw new UsageError(
+    throw new ShardSpecError(
       '--shard-count needs JOB_COMPLETION_INDEX in the environment; use --shard i/n instead',
     );
   }

@@ -1,4 +1,5 @@
 import type { ModelName } from '@rpdl/models-3d';
+import type { StopReason } from '@rpdl/training';
 import type { Comparison } from '../evaluation/evaluation.js';
 import { type MeanStd, meanStd, type OverallSummary, overallOfFolds } from '../evaluation/stats.js';
 import {
@@ -19,18 +20,11 @@ export interface RunScores {
   loss: LossName;
   fold: number;
   comparisons: readonly Comparison[];
-  /** Why training ended; absent for runs recorded before it was (see {@link StopReason}). */
+  /** Why training ended; absent for runs recorded before it was (see `stopReasonOf`). */
   stopReason?: StopReason;
   /** Epochs trained. */
   epochs?: number;
 }
-
-/**
- * Why a run's training ended: `early-stopping` fired on the validation loss, or `max-epochs`: the
- * epoch cap was reached (the run did not converge by that criterion; the report flags it). Other
- * reasons a trainer may record are kept as they are and not flagged.
- */
-export type StopReason = 'early-stopping' | 'max-epochs' | (string & {});
 
 /** A baseline's scores on one fold. */
 export interface BaselineScores {

@@ -7,26 +7,9 @@ import { describeSource } from '../runs/dataset-source.js';
 import { collectRunMetrics, type RunMetrics } from '../runs/run-dir.js';
 import { learningCurveCharts } from './curves.js';
 import { renderFigureSvgs } from './figures.js';
-import { buildReport, type Report, type StopReason } from './report-data.js';
+import { buildReport, type Report } from './report-data.js';
 import { renderHtml } from './report-html.js';
 import { renderCsv, renderJson, renderMarkdown } from './report-render.js';
-
-/**
- * Why a run stopped, from its metrics: the recorded `stopReason` when there is one; for runs
- * recorded before it existed, `stoppedEarly` says the same thing (the trainer sets it only when
- * early stopping fired before the epoch cap).
- *
- * @example
- * stopReasonOf({ ...metrics, stoppedEarly: false }); // 'max-epochs'
- */
-export function stopReasonOf(metrics: RunMetrics): StopReason {
-  const recorded = (metrics as { stopReason?: unknown }).stopReason;
-  if (recorded === undefined) return metrics.stoppedEarly ? 'early-stopping' : 'max-epochs';
-  if (typeof recorded === 'string' && recorded.length > 0) return recorded;
-  throw new Error(
-    `${runId(metrics.run)}: metrics.json has stopReason ${JSON.stringify(recorded)}, expected a non-empty string such as 'early-stopping' or 'max-epochs'`,
-  );
-}
 
 /**
  * Merges every finished run and baseline under `out` (from any number of shards) into the report
@@ -47,7 +30,7 @@ export async function writeReport(out: string): Promise<{ report: Report; markdo
       ...r.run,
       comparisons: r.comparisons,
       epochs: r.epochs,
-      stopReason: stopReasonOf(r),
+      stopReason: r.stopReason,
     })),
     baselines,
   });

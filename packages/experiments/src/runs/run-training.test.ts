@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { generatePhantom } from '@rpdl/cm-dataset';
 import { memory, setBackend } from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveProfile } from '../cli/reproduce.js';
+import { resolveProfile } from '../cli/commands/reproduce.js';
 import { executeRun } from './run-training.js';
 
 let root: string;

@@ -257,6 +257,7 @@ export async function executeRun(run: RunSpec, env: RunEnvironment): Promise<Run
       epochs: result.history.length,
       bestEpoch: result.bestEpoch,
       stoppedEarly: result.stoppedEarly,
+      stopReason: result.stopReason,
       trainSeconds,
     };
     await writeJsonAtomic(metricsPath, metrics);
