@@ -2,7 +2,7 @@ import {
   abs,
   add,
   cast,
-  greater,
+  greaterEqual,
   mul,
   type Scalar,
   sum,
@@ -16,7 +16,7 @@ import { assertSameShape } from './validate.js';
 
 /**
  * Reward-penalty Dice coefficient, paper Eq. 6:
- * `2·Σ y·P′·M / (Σ y·|M| + Σ P′·|M|)` with P′ the thresholded prediction and M the
+ * `2·Σ y·P′·M / (Σ y·|M| + Σ P′·|M|)` with P′ = 1 where P ≥ threshold and M the
  * reward-penalty map. An empty target with an empty prediction scores 1.
  *
  * @throws RangeError on unequal shapes, a rank outside 2–5, NaN/±Infinity in an input or a
@@ -41,7 +41,7 @@ export function rewardPenaltyDice(
   assertSameShape(fn, inputs);
   return tidy(() => {
     const axes = reductionAxes(yTrue.rank, options);
-    const binary = cast(greater(yPred, threshold), 'float32');
+    const binary = cast(greaterEqual(yPred, threshold), 'float32');
     const absMap = abs(rpMap);
     const overlap = groupSum(mul(mul(yTrue, binary), rpMap), axes);
     const total = groupSum(mul(add(yTrue, binary), absMap), axes);

@@ -140,7 +140,7 @@ export function weightedCrossEntropy64(
   return reduction === 'mean' ? -total / y.length : -total;
 }
 
-/** Eq. 6 (Eq. 5 when every M is 1), thresholded at P > threshold; 0/0 scores 1. */
+/** Eq. 6 (Eq. 5 when every M is 1), thresholded at P ≥ threshold; 0/0 scores 1. */
 export function rewardPenaltyDice64(
   y: ArrayLike<number>,
   p: ArrayLike<number>,
@@ -150,7 +150,7 @@ export function rewardPenaltyDice64(
   let num = 0;
   let den = 0;
   for (let i = 0; i < y.length; i++) {
-    const q = p[i]! > threshold ? 1 : 0;
+    const q = p[i]! >= threshold ? 1 : 0;
     const w = m === undefined ? 1 : m[i]!;
     num += y[i]! * q * w;
     den += (y[i]! + q) * Math.abs(w);
