@@ -14,6 +14,7 @@ export {
   type RewardPenaltyDiceLossOptions,
   rewardPenaltyDiceLoss,
 } from './reward-penalty-dice-loss.js';
+export { type SoftDiceLossOptions, softDiceLoss } from './soft-dice-loss.js';
 export {
   type WeightedCrossEntropyOptions,
   weightedCrossEntropy,

@@ -168,3 +168,34 @@ export function maxError(actual: ArrayLike<number>, expected: ArrayLike<number>)
   }
   return worst;
 }
+
+/**
+ * Soft Dice loss, `1 − (Σ P + Σ Y − Σ |P − Y| + s) / (Σ P + Σ Y + s)` per group, and its gradient
+ * `(N − (1 − sign(Pᵢ − Yᵢ))·D) / (G·D²)` with sign(0) = 0, written from the formula.
+ */
+export function softDiceLoss64(
+  y: ArrayLike<number>,
+  p: ArrayLike<number>,
+  shape: readonly number[],
+  smooth = 1,
+  grouping: Grouping = {},
+): LossAndGradient {
+  const groups = groupTotal(shape, grouping);
+  const index = groupIndex(shape, grouping);
+  const sums = new Float64Array(groups);
+  const absDiff = new Float64Array(groups);
+  for (let i = 0; i < index.length; i++) {
+    sums[index[i]!]! += p[i]! + y[i]!;
+    absDiff[index[i]!]! += Math.abs(p[i]! - y[i]!);
+  }
+  let mean = 0;
+  for (let g = 0; g < groups; g++) mean += (sums[g]! - absDiff[g]! + smooth) / (sums[g]! + smooth);
+  const grad = new Float64Array(index.length);
+  for (let i = 0; i < index.length; i++) {
+    const g = index[i]!;
+    const n = sums[g]! - absDiff[g]! + smooth;
+    const d = sums[g]! + smooth;
+    grad[i] = (n - (1 - Math.sign(p[i]! - y[i]!)) * d) / (groups * d * d);
+  }
+  return { loss: 1 - mean / groups, grad };
+}
