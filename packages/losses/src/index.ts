@@ -9,6 +9,17 @@ export {
   type ReferenceRewardPenaltyDiceLossOptions,
   referenceRewardPenaltyDiceLoss,
 } from './reference-reward-penalty-dice-loss.js';
+export {
+  getLoss,
+  isLossName,
+  LOSS_NAMES,
+  type LossEntry,
+  type LossInputs,
+  type LossName,
+  PAPER_LOSSES,
+  parseLossList,
+  type TrainingTarget,
+} from './registry.js';
 export { rewardPenaltyDice } from './reward-penalty-dice.js';
 export {
   type RewardPenaltyDiceLossOptions,
