@@ -15,6 +15,7 @@ import {
 import { smoothedRatioLoss } from './dice-ratio.js';
 import { type FusedTerms, fusedLoss } from './fused-ratio.js';
 import { groupCount, groupSum } from './grouping.js';
+import type { CheckedInputs } from './validate.js';
 
 /**
  * How an analytic Dice-type loss does its work: `'fused'` reads the typed arrays of the cpu
@@ -51,7 +52,7 @@ export interface AnalyticConfig {
   shape: readonly number[];
   smooth: number;
   axes: readonly number[];
-  inputs: Readonly<Record<string, Tensor>>;
+  checked: CheckedInputs;
   /** Builds the target-side terms from the prediction; called once per forward pass. */
   terms: (p: Tensor) => RatioTerms;
 }
@@ -88,7 +89,7 @@ function coefficients(
   ];
 }
 
-function elementwiseLoss({ fn, shape, smooth, axes, inputs, terms }: AnalyticConfig) {
+function elementwiseLoss({ fn, shape, smooth, axes, checked, terms }: AnalyticConfig) {
   const groups = groupCount(shape, axes);
   return customGrad((...args: (Tensor | GradSaveFunc)[]) => {
     const [p, save] = args as [Tensor, GradSaveFunc];
@@ -97,7 +98,7 @@ function elementwiseLoss({ fn, shape, smooth, axes, inputs, terms }: AnalyticCon
     const overlap = groupSum(overlapTerms ?? mul(reward, p), axes);
     const predicted = groupSum(weight === undefined ? p : mul(weight, p), axes);
     const total = add(groupSum(v === undefined ? u : mul(u, v), axes), predicted);
-    const value = smoothedRatioLoss(fn, overlap, total, smooth, inputs);
+    const value = smoothedRatioLoss(fn, overlap, total, smooth, checked);
     // The full-size factors of the gradient are already here; keeping them saves recomputing.
     save([overlap, total, reward, ...(weight === undefined ? [] : [weight])]);
     return {

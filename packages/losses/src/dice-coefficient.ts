@@ -11,9 +11,14 @@ import {
 import { ratioMetric } from './dice-ratio.js';
 import { assertGrouping, type GroupingOptions, groupSum, reductionAxes } from './grouping.js';
 import { resolveThreshold } from './threshold-rule.js';
-import { assertSameShape } from './validate.js';
+import {
+  assertSameShape,
+  type CheckedInputs,
+  resolveValidate,
+  type ValidationOptions,
+} from './validate.js';
 
-export interface ThresholdOptions extends GroupingOptions {
+export interface ThresholdOptions extends GroupingOptions, ValidationOptions {
   /** P is binarised as P′ = 1 where P ≥ threshold, else 0. Default 0.5 (the paper). */
   threshold?: number;
 }
@@ -39,13 +44,18 @@ export function diceCoefficient(
   const threshold = assertThreshold(fn, options);
   const inputs = { yTrue, yPred };
   assertSameShape(fn, inputs);
+  const checked: CheckedInputs = {
+    tensors: inputs,
+    rules: { yTrue: 'binary', yPred: 'probability' },
+    validate: resolveValidate(fn, options),
+  };
   return tidy(() => {
     const axes = reductionAxes(yTrue.rank, options);
     const binary = cast(greaterEqual(yPred, threshold), 'float32');
     const overlap = groupSum(mul(yTrue, binary), axes);
     const total = add(groupSum(yTrue, axes), groupSum(binary, axes));
     // Thresholding turns NaN into 0, so the prediction is probed before it (x·0 is NaN for NaN/±∞).
-    return ratioMetric(fn, overlap, total, [sum(mul(yPred, 0))], inputs);
+    return ratioMetric(fn, overlap, total, [sum(mul(yPred, 0))], checked);
   });
 }
 

@@ -7,6 +7,7 @@ import {
   tensor1d,
 } from '@tensorflow/tfjs-core';
 import { smoothedRatioLoss } from './dice-ratio.js';
+import { arrayStats, type CheckedInputs, type ValueStats } from './validate.js';
 
 /**
  * The target side of a Dice-type loss `1 − mean_g (2·Σ o + s) / (Σ c + Σ b·P + s)`, read
@@ -33,7 +34,7 @@ export interface FusedConfig {
   smooth: number;
   /** The axes the sums run over (see `reductionAxes`): all, or all but axis 0 and/or the last. */
   axes: readonly number[];
-  inputs: Readonly<Record<string, Tensor>>;
+  checked: CheckedInputs;
 }
 
 /**
@@ -48,7 +49,7 @@ export interface FusedConfig {
  * a zero gradient for them would be a silent lie, whereas tfjs refuses one it cannot reach.
  */
 export function fusedLoss(config: FusedConfig, terms: FusedTerms): (p: Tensor) => Scalar {
-  const { fn, shape, smooth, axes, inputs } = config;
+  const { fn, shape, smooth, axes, checked } = config;
   const { target, map, absTarget } = terms;
   const minimum = terms.overlap === 'minimum';
   const rank = shape.length;
@@ -118,7 +119,21 @@ export function fusedLoss(config: FusedConfig, terms: FusedTerms): (p: Tensor) =
     }
     const overlap32 = Float32Array.from(overlap);
     const total32 = Float32Array.from(total);
-    const value = smoothedRatioLoss(fn, tensor1d(overlap32), tensor1d(total32), smooth, inputs);
+    // The inputs are typed arrays in this thread: their ranges cost a scan, not a download.
+    const stats: Record<string, ValueStats> = {};
+    if (checked.validate) {
+      for (const [name, rule] of Object.entries(checked.rules)) {
+        stats[name] = arrayStats(checked.tensors[name]!.dataSync() as ArrayLike<number>, rule);
+      }
+    }
+    const value = smoothedRatioLoss(
+      fn,
+      tensor1d(overlap32),
+      tensor1d(total32),
+      smooth,
+      checked,
+      stats,
+    );
     return {
       value,
       gradFunc: (dy: Tensor) => {

@@ -12,7 +12,12 @@ import {
 import { assertThreshold, type ThresholdOptions } from './dice-coefficient.js';
 import { ratioMetric } from './dice-ratio.js';
 import { groupSum, reductionAxes } from './grouping.js';
-import { assertSameShape } from './validate.js';
+import {
+  assertMapDtype,
+  assertSameShape,
+  type CheckedInputs,
+  resolveValidate,
+} from './validate.js';
 
 /**
  * Reward-penalty Dice coefficient, paper Eq. 6:
@@ -39,12 +44,18 @@ export function rewardPenaltyDice(
   const threshold = assertThreshold(fn, options);
   const inputs = { yTrue, yPred, rpMap };
   assertSameShape(fn, inputs);
+  assertMapDtype(fn, 'rpMap', rpMap);
+  const checked: CheckedInputs = {
+    tensors: inputs,
+    rules: { yTrue: 'binary', yPred: 'probability', rpMap: 'map' },
+    validate: resolveValidate(fn, options),
+  };
   return tidy(() => {
     const axes = reductionAxes(yTrue.rank, options);
     const binary = cast(greaterEqual(yPred, threshold), 'float32');
     const absMap = abs(rpMap);
     const overlap = groupSum(mul(mul(yTrue, binary), rpMap), axes);
     const total = groupSum(mul(add(yTrue, binary), absMap), axes);
-    return ratioMetric(fn, overlap, total, [sum(mul(yPred, 0))], inputs);
+    return ratioMetric(fn, overlap, total, [sum(mul(yPred, 0))], checked);
   });
 }

@@ -13,11 +13,18 @@ import {
 } from '@tensorflow/tfjs-core';
 import { type AnalyticStrategy, analyticLoss, type RatioTerms } from './analytic-ratio.js';
 import { smoothedRatioLoss } from './dice-ratio.js';
+import { assertGradientsRegistered, RATIO_KERNELS } from './gradient-check.js';
 import { type GradientMode, resolveGradientMode } from './gradient-mode.js';
 import { assertGrouping, type GroupingOptions, groupSum, reductionAxes } from './grouping.js';
-import { assertSameShape, assertSmooth } from './validate.js';
+import {
+  assertSameShape,
+  assertSmooth,
+  type CheckedInputs,
+  resolveValidate,
+  type ValidationOptions,
+} from './validate.js';
 
-export interface SoftDiceLossOptions extends GroupingOptions {
+export interface SoftDiceLossOptions extends GroupingOptions, ValidationOptions {
   /** s, added to numerator and denominator. Default 1, as the other Dice-type losses. */
   smooth?: number;
   /**
@@ -69,16 +76,22 @@ export function softDiceLossWith(
   const smooth = options.smooth ?? 1;
   assertSmooth(fn, smooth);
   assertGrouping(fn, options);
-  const inputs = { yTrue, yPred };
-  assertSameShape(fn, inputs);
+  const tensors = { yTrue, yPred };
+  assertSameShape(fn, tensors);
   const gradient = resolveGradientMode(fn, options.gradient, yPred);
+  const checked: CheckedInputs = {
+    tensors,
+    rules: { yTrue: 'soft', yPred: 'probability' },
+    validate: resolveValidate(fn, options),
+  };
   const axes = reductionAxes(yTrue.rank, options);
   if (gradient === 'autodiff') {
+    assertGradientsRegistered(fn, [...RATIO_KERNELS, 'Abs']);
     return tidy(() => {
       // The formula as written: the overlap is (Σ P + Σ Y − Σ |P − Y|) / 2.
       const sums = add(groupSum(yPred, axes), groupSum(yTrue, axes));
       const overlap = mul(sub(sums, groupSum(abs(sub(yPred, yTrue)), axes)), 0.5);
-      return smoothedRatioLoss(fn, overlap, sums, smooth, inputs);
+      return smoothedRatioLoss(fn, overlap, sums, smooth, checked);
     });
   }
   const terms = (p: Tensor): RatioTerms => ({
@@ -87,7 +100,7 @@ export function softDiceLossWith(
     overlap: minimum(p, yTrue),
     constant: [yTrue],
   });
-  const config = { fn, shape: yTrue.shape, smooth, axes, inputs, terms };
+  const config = { fn, shape: yTrue.shape, smooth, axes, checked, terms };
   return analyticLoss(
     config,
     { target: yTrue, absTarget: false, overlap: 'minimum' },

@@ -55,7 +55,7 @@ function ece64(p: number[], target: number[], bins: number): number {
     const lo = b / bins;
     const hi = (b + 1) / bins;
     const members = p
-      .map((v, i) => i)
+      .map((_, i) => i)
       .filter((i) => p[i]! >= lo && (b === bins - 1 ? p[i]! <= 1 : p[i]! < hi));
     if (members.length === 0) continue;
     const meanP = members.reduce((s, i) => s + p[i]!, 0) / members.length;
