@@ -85,6 +85,16 @@ describe('loss registry', () => {
     expect(memory().numTensors).toBe(before);
   });
 
+  it('passes validate through to the loss', () => {
+    const logits = tensor2d([[2, -1, 0.5, -3]]);
+    for (const name of LOSS_NAMES) {
+      const inputs = { map, foregroundWeight: 2 };
+      expect(() => getLoss(name).compute(y, logits, inputs)).toThrow(/must hold probabilities/);
+      const loss = getLoss(name).compute(y, logits, { ...inputs, validate: false });
+      expect(Number.isFinite(loss.dataSync()[0])).toBe(true);
+    }
+  });
+
   it('says which input is missing', () => {
     expect(() => getLoss('rpdl').compute(y, p, {})).toThrow(/loss 'rpdl' needs inputs.map/);
     expect(() => getLoss('wcel').compute(y, p, { map })).toThrow(

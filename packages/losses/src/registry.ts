@@ -23,6 +23,8 @@ export interface LossInputs {
   map?: Tensor;
   /** w of the weighted cross-entropy (Eq. 1), e.g. `foregroundWeight(masks)`. */
   foregroundWeight?: number;
+  /** Passed to the loss as its `validate` option (default true); false skips the read-back. */
+  validate?: boolean;
 }
 
 export interface LossEntry {
@@ -71,14 +73,17 @@ const ENTRIES: { readonly [N in LossName]: LossEntry & { readonly name: N } } = 
     description: 'Weighted cross-entropy (paper Eq. 1) on one annotation, foreground weighted by w',
     needs: { rewardPenaltyMap: false, foregroundWeight: true, target: 'annotation' },
     compute: (yTrue, yPred, inputs) =>
-      weightedCrossEntropy(yTrue, yPred, { weight: requireWeight('wcel', inputs) }),
+      weightedCrossEntropy(yTrue, yPred, {
+        weight: requireWeight('wcel', inputs),
+        validate: inputs?.validate,
+      }),
   },
   dl: {
     name: 'dl',
     label: 'DL',
     description: 'Dice loss (paper Eq. 2) on one annotation',
     needs: { ...NO_EXTRAS, target: 'annotation' },
-    compute: (yTrue, yPred) => diceLoss(yTrue, yPred),
+    compute: (yTrue, yPred, inputs) => diceLoss(yTrue, yPred, { validate: inputs?.validate }),
   },
   rpdl: {
     name: 'rpdl',
@@ -86,28 +91,30 @@ const ENTRIES: { readonly [N in LossName]: LossEntry & { readonly name: N } } = 
     description: "Reward-penalty Dice loss (paper Eq. 3) on one annotation with its image's map",
     needs: { rewardPenaltyMap: true, foregroundWeight: false, target: 'annotation' },
     compute: (yTrue, yPred, inputs) =>
-      rewardPenaltyDiceLoss(yTrue, yPred, requireMap('rpdl', inputs)),
+      rewardPenaltyDiceLoss(yTrue, yPred, requireMap('rpdl', inputs), {
+        validate: inputs?.validate,
+      }),
   },
   'soft-dice': {
     name: 'soft-dice',
     label: 'Soft Dice',
     description: "Soft Dice loss on the mean of the image's training annotations",
     needs: { ...NO_EXTRAS, target: 'mean-annotation' },
-    compute: (yTrue, yPred) => softDiceLoss(yTrue, yPred),
+    compute: (yTrue, yPred, inputs) => softDiceLoss(yTrue, yPred, { validate: inputs?.validate }),
   },
   'staple-dl': {
     name: 'staple-dl',
     label: 'STAPLE-DL',
     description: "Dice loss on the STAPLE consensus of the image's annotations, binarised at ≥ 0.5",
     needs: { ...NO_EXTRAS, target: 'staple' },
-    compute: (yTrue, yPred) => diceLoss(yTrue, yPred),
+    compute: (yTrue, yPred, inputs) => diceLoss(yTrue, yPred, { validate: inputs?.validate }),
   },
   'majority-dl': {
     name: 'majority-dl',
     label: 'Majority-DL',
     description: "Dice loss on the majority vote of the image's annotations (a tie is foreground)",
     needs: { ...NO_EXTRAS, target: 'majority-vote' },
-    compute: (yTrue, yPred) => diceLoss(yTrue, yPred),
+    compute: (yTrue, yPred, inputs) => diceLoss(yTrue, yPred, { validate: inputs?.validate }),
   },
 };
 
