@@ -143,6 +143,30 @@ describe('staple', () => {
       expect(v).toBeGreaterThan(0.999);
   });
 
+  it('keeps p and q in [0, 1] and W finite as they reach 1 (sums rounding above 1 gave NaN)', () => {
+    // converges with p₁ = p₃ = 1 and q₁ = q₂ = 1 to rounding
+    const result = staple([
+      [1, 1, 0, 0],
+      [1, 0, 0, 0],
+      [1, 1, 1, 0],
+    ]);
+    expect(result.converged).toBe(true);
+    expectClose(result.probability, [1, 1, 0, 0], 6);
+    expectClose(result.sensitivity, [1, 0.5, 1], 6);
+    expectClose(result.specificity, [1, 1, 0.5], 6);
+    const rand = prng(77);
+    for (let trial = 0; trial < 40; trial++) {
+      const n = 3 + Math.floor(rand() * 10);
+      const masks = Array.from({ length: 2 + Math.floor(rand() * 5) }, () =>
+        Array.from({ length: n }, () => (rand() < 0.5 ? 1 : 0)),
+      );
+      const r = staple(masks, { maxIterations: 300, tolerance: 1e-12 });
+      for (const v of [...r.sensitivity, ...r.specificity, ...r.probability]) {
+        expect(v >= 0 && v <= 1).toBe(true);
+      }
+    }
+  });
+
   it('stays finite with many annotators, where plain products underflow', () => {
     // 400 annotators: 0.99^400·0.01^k products fall below 1e-308 for k ≥ 155
     const rand = prng(4);

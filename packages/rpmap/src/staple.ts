@@ -36,7 +36,8 @@ const INITIAL_PERFORMANCE = 0.99;
  * - E-step: `Wᵢ = f·aᵢ / (f·aᵢ + (1 − f)·bᵢ)` with `aᵢ = Πⱼ pⱼ^Dᵢⱼ (1 − pⱼ)^(1 − Dᵢⱼ)` and
  *   `bᵢ = Πⱼ qⱼ^(1 − Dᵢⱼ) (1 − qⱼ)^Dᵢⱼ`, computed as sums of logarithms so that many
  *   annotators cannot underflow the products;
- * - M-step: `pⱼ = Σᵢ Wᵢ·Dᵢⱼ / Σᵢ Wᵢ`, `qⱼ = Σᵢ (1 − Wᵢ)(1 − Dᵢⱼ) / Σᵢ (1 − Wᵢ)`;
+ * - M-step: `pⱼ = Σᵢ Wᵢ·Dᵢⱼ / Σᵢ Wᵢ`, `qⱼ = Σᵢ (1 − Wᵢ)(1 − Dᵢⱼ) / Σᵢ (1 − Wᵢ)` (each annotator's
+ *   marked and unmarked voxels summed apart, so that p and q cannot round above 1);
  *
  * until the largest change of any pⱼ or qⱼ is below `tolerance` or `maxIterations` is reached.
  * The returned probability is the E-step posterior of the returned p and q. Two degenerate
@@ -117,32 +118,41 @@ function expectation(
   }
 }
 
-/** Updates p and q in place from W; returns the largest absolute change. */
+/**
+ * Updates p and q in place from W; returns the largest absolute change. Each annotator's sums run
+ * over its marked and unmarked voxels separately, Σᵢ Wᵢ being their total: a/(a + b) cannot
+ * round above 1 as a/Σᵢ Wᵢ, summed in another order, can (log(1 − p) would then be NaN).
+ */
 function maximisation(
   masks: readonly ArrayLike<number>[],
   w: Float64Array,
   p: Float64Array,
   q: Float64Array,
 ): number {
-  let totalFg = 0;
-  for (let i = 0; i < w.length; i++) totalFg += w[i]!;
-  const totalBg = w.length - totalFg;
   let change = 0;
   for (let j = 0; j < masks.length; j++) {
     const mask = masks[j]!;
     let fgMarked = 0;
+    let fgUnmarked = 0;
+    let bgMarked = 0;
     let bgUnmarked = 0;
     for (let i = 0; i < w.length; i++) {
-      if (mask[i] === 1) fgMarked += w[i]!;
-      else bgUnmarked += 1 - w[i]!;
+      const wi = w[i]!;
+      if (mask[i] === 1) {
+        fgMarked += wi;
+        bgMarked += 1 - wi;
+      } else {
+        fgUnmarked += wi;
+        bgUnmarked += 1 - wi;
+      }
     }
-    if (totalFg > 0) {
-      const next = fgMarked / totalFg;
+    if (fgMarked + fgUnmarked > 0) {
+      const next = fgMarked / (fgMarked + fgUnmarked);
       change = Math.max(change, Math.abs(next - p[j]!));
       p[j] = next;
     }
-    if (totalBg > 0) {
-      const next = bgUnmarked / totalBg;
+    if (bgMarked + bgUnmarked > 0) {
+      const next = bgUnmarked / (bgMarked + bgUnmarked);
       change = Math.max(change, Math.abs(next - q[j]!));
       q[j] = next;
     }
