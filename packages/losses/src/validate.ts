@@ -214,20 +214,23 @@ export function assertRule(fn: string, name: string, rule: ValueRule, stats: Val
   }
 }
 
-/** Range statistics of a typed array, for the fused cpu loop's inputs. */
+/** Range statistics of a typed array in one pass, for the fused cpu loop's inputs. */
 export function arrayStats(values: ArrayLike<number>, rule: ValueRule): ValueStats {
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   let fraction = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
   if (rule === 'binary') {
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
       if (v !== 0 && v !== 1) fraction += 1;
+    }
+  } else {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
     }
   }
   return { min: lo, max: hi, fraction };
