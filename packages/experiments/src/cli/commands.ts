@@ -147,12 +147,13 @@ export async function predictCommand(args: PredictArgs, io: CliIo): Promise<numb
   const input = await loadNpy(args.input);
   spatialOf(input.shape, config.spatialShape, args.input);
   const backend = await selectBackend(args.backend, io.importer ? { importer: io.importer } : {});
-  const model = buildFromConfig(config.model);
+  const network = buildFromConfig(config.model);
+  const { model } = network;
   try {
     const best = await loadCheckpoint(join(args.model, RUN_FILES.best));
     writeModelWeights(model, best.tensors);
     const x = tensor(normalizeInput(input.data), [1, ...config.spatialShape, 1]);
-    const prediction = threshold(predictVolume(model, x));
+    const prediction = threshold(predictVolume(network, x));
     x.dispose();
     const output = args.output ?? args.input.replace(/(\.npy)?$/, '.prediction.npy');
     await saveNpy(output, {
