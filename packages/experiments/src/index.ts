@@ -1,43 +1,30 @@
-export { writeFileAtomic, writeJsonAtomic } from '@rpdl/atomic-fs';
+// What a library user of @rpdl/experiments needs: the CLI as a function, the reproduction and
+// its runs, profiles and the run grid, the evaluation protocol and its statistics, the report
+// builders and backend selection. Internals (flag parsers, file layouts, panels, data pipeline)
+// stay importable only inside the package. Trainer, losses, metrics and models live in their
+// own packages (@rpdl/training, @rpdl/losses, @rpdl/models-3d).
 export {
   BACKEND_NAMES,
   type BackendName,
-  type BaselineArgs,
   type CliArgs,
-  COMMANDS,
-  DEFAULT_SEED,
-  type HelpArgs,
-  PHANTOM_SIZES,
-  type PhantomArgs,
-  type PredictArgs,
-  type ProfileOverrides,
   parseCommandLine,
-  parseFolds,
-  parseInteger,
-  parseList,
-  type ReportArgs,
   type ReproduceArgs,
 } from './cli/args.js';
 export { UsageError } from './cli/errors.js';
 export { main } from './cli/main.js';
 export { type CliIo, reproduce, resolveProfile } from './cli/reproduce.js';
-export { computeBaselines, readBaselines, writeBaselines } from './evaluation/baselines.js';
+export { computeBaselines } from './evaluation/baselines.js';
 export {
-  type AnnotatedLayout,
   atlasBaseline,
   type Comparison,
   evaluateFold,
-  referenceSurgeons,
   surgeonBaseline,
-  testBones,
 } from './evaluation/evaluation.js';
-export { dice, meanMask, rewardPenaltyDiceScore, threshold } from './evaluation/metrics.js';
 export {
   type MeanStd,
   meanStd,
   type OverallSummary,
   overallOfFolds,
-  overallOfSummaries,
 } from './evaluation/stats.js';
 export {
   buildGrid,
@@ -46,18 +33,10 @@ export {
   foldCount,
   type GridLayout,
   type GridOptions,
-  LOSS_NAMES,
   type LossName,
-  MODEL_ORDER,
   type RunSpec,
   runId,
 } from './grid/grid.js';
-export {
-  MANIFEST_FILE,
-  type Manifest,
-  readManifest,
-  writeOrCheckManifest,
-} from './grid/manifest.js';
 export {
   type AugmentationName,
   getProfile,
@@ -67,83 +46,26 @@ export {
   type ProfileName,
   type TrainingSettings,
 } from './grid/profiles.js';
-export {
-  parseShard,
-  resolveShard,
-  type Shard,
-  type ShardEnvironment,
-  selectShard,
-} from './grid/shard.js';
+export { parseShard, resolveShard, type Shard, selectShard } from './grid/shard.js';
 export {
   AUTO_ORDER,
   type BackendSelection,
   BackendUnavailableError,
-  defaultImporter,
   describeBackend,
   installInstructions,
   type ModuleImporter,
   type NativeKernelStatus,
-  registerNativeCpuKernels,
   selectBackend,
 } from './platform/backend.js';
 export { writeFigures } from './report/figures.js';
-export {
-  composePanel,
-  heatTile,
-  labelTile,
-  middleSlice,
-  overlayTile,
-  type Tile,
-} from './report/panels.js';
-export { crc32, encodePng, type RgbImage } from './report/png.js';
-export {
-  type BaselineName,
-  type BaselineScores,
-  buildReport,
-  type ExperimentReport,
-  type FoldScores,
-  type Report,
-  type RunScores,
-  type SeriesSummary,
-} from './report/report-data.js';
+export { buildReport, type Report } from './report/report-data.js';
 export { writeReport } from './report/report-files.js';
+export { renderCsv, renderJson, renderMarkdown } from './report/report-render.js';
+export { type DatasetSource, datasetSource, loadDataset } from './runs/dataset-source.js';
+export { collectRunMetrics, type RunMetrics, runDirectory } from './runs/run-dir.js';
 export {
-  LOSS_LABELS,
-  MODEL_LABELS,
-  renderCsv,
-  renderJson,
-  renderMarkdown,
-} from './report/report-render.js';
-export { learningCurveSvg, lineChart, type Series } from './report/svg-plot.js';
-export {
-  augmentationFor,
-  boneInput,
-  foldSplit,
-  type RunBatches,
-  runBatches,
-} from './runs/data-pipeline.js';
-export {
-  type DatasetSource,
-  datasetSource,
-  describeSource,
-  loadDataset,
-} from './runs/dataset-source.js';
-export {
-  collectRunMetrics,
-  isRunFinished,
-  RUN_FILES,
-  type RunMetrics,
-  runDirectory,
-} from './runs/run-dir.js';
-export { batchLossFor } from './runs/run-loss.js';
-export {
-  buildFromConfig,
   executeRun,
-  type ModelConfig,
-  modelConfigFor,
-  predictVolume,
   type RunConfig,
   type RunEnvironment,
   type RunOutcome,
-  runSeed,
 } from './runs/run-training.js';

@@ -57,7 +57,6 @@ export interface BaselineArgs {
   profile: ProfileName;
   data?: string;
   phantomSize?: PhantomSize;
-  seed: number;
 }
 
 /** `rpdl phantom`. */
@@ -343,15 +342,14 @@ function parseBaseline(argv: readonly string[]): BaselineArgs | HelpArgs {
       data: { type: 'string' },
       profile: { type: 'string' },
       'phantom-size': { type: 'string' },
-      seed: { type: 'string' },
     },
     0,
   );
   if (values.help) return { command: 'help', topic: 'baseline' };
+  // No --seed: the baselines compare annotations with one another and draw nothing.
   const args: BaselineArgs = {
     command: 'baseline',
     profile: parseChoice('--profile', str(values, 'profile') ?? 'quick', PROFILE_NAMES),
-    seed: DEFAULT_SEED,
   };
   const data = str(values, 'data');
   const size = str(values, 'phantom-size');
@@ -359,8 +357,6 @@ function parseBaseline(argv: readonly string[]): BaselineArgs | HelpArgs {
     throw new UsageError('--phantom-size and --data exclude each other');
   if (data !== undefined) args.data = data;
   if (size !== undefined) args.phantomSize = parsePhantomSize('--phantom-size', size);
-  const seed = str(values, 'seed');
-  if (seed !== undefined) args.seed = parseInteger('--seed', seed, 0, 0xffffffff);
   return args;
 }
 

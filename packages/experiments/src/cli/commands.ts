@@ -50,7 +50,7 @@ export async function reportCommand(args: ReportArgs, io: CliIo): Promise<number
  * and the atlas baseline, from the data alone.
  *
  * @example
- * await baselineCommand({ command: 'baseline', profile: 'quick', seed: 1234 }, io);
+ * await baselineCommand({ command: 'baseline', profile: 'quick' }, io);
  */
 export async function baselineCommand(args: BaselineArgs, io: CliIo): Promise<number> {
   const profile = getProfile(args.profile);
