@@ -1,7 +1,6 @@
-import { initializers, layers, type SymbolicTensor } from '@tensorflow/tfjs-layers';
+import { layers, type SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { levelFilters } from '../filters.js';
 import { batchNormalization3d } from '../layers/batch-normalization-3d.js';
-import { spatialDropout3d } from '../layers/spatial-dropout-3d.js';
 import { upSampling3d } from '../layers/up-sampling-3d.js';
 import {
   PAPER_DEFAULTS,
@@ -9,7 +8,7 @@ import {
   resolveModelOptions,
   type UnetFamilyOptions,
 } from './options.js';
-import { SeedSequence } from './seeds.js';
+import { apply, SeededBuilder } from './seeds.js';
 
 /** How encoder levels combine and how the output is read out. */
 export interface UnetFamilyVariant {
@@ -52,33 +51,13 @@ export function resolveUnetFamilyOptions(
   return { ...base, batchNormMomentum };
 }
 
-function apply(layer: layers.Layer, x: SymbolicTensor | SymbolicTensor[]): SymbolicTensor {
-  return layer.apply(x) as SymbolicTensor;
-}
-
 /** Builds layers of one network with per-layer seeds. */
-class Builder {
-  private readonly seeds: SeedSequence;
-
+class Builder extends SeededBuilder {
   constructor(
     seed: number | undefined,
     private readonly batchNormMomentum: number,
   ) {
-    this.seeds = new SeedSequence(seed);
-  }
-
-  conv(x: SymbolicTensor, filters: number, kernelSize: number, strides = 1): SymbolicTensor {
-    const seed = this.seeds.take();
-    return apply(
-      layers.conv3d({
-        filters,
-        kernelSize,
-        strides,
-        padding: 'same',
-        kernelInitializer: initializers.glorotUniform(seed === undefined ? {} : { seed }),
-      }),
-      x,
-    );
+    super(seed);
   }
 
   /** Conv3D 'same' → batch norm → LeakyReLU(0.3). */
@@ -86,12 +65,6 @@ class Builder {
     const conv = this.conv(x, filters, kernelSize, strides);
     const normed = apply(batchNormalization3d({ momentum: this.batchNormMomentum }), conv);
     return apply(layers.leakyReLU({ alpha: LEAKY_ALPHA }), normed);
-  }
-
-  dropout(x: SymbolicTensor, rate: number): SymbolicTensor {
-    if (rate === 0) return x;
-    const seed = this.seeds.take();
-    return apply(spatialDropout3d(seed === undefined ? { rate } : { rate, seed }), x);
   }
 }
 
