@@ -95,8 +95,8 @@ describe('training at 16³', () => {
           zMean: zMean as Tensor,
           zLogVar: zLogVar as Tensor,
         });
-        // A third of the U-nets' rate: at 0.03 the sampled latent code makes single steps jump
-        // by two orders of magnitude, and whether eight steps end lower depends on the draws.
+        // A third of the U-nets' rate: at 0.03 single steps jump up to fifty-fold through the
+        // sampled latent code, and whether eight steps end lower depends on the draws.
       },
       0.01,
     );
