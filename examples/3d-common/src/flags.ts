@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
+import type { PhantomSize } from '@rpdl/cm-dataset';
 
 /** The three losses the paper compares. */
 export type LossName = 'wcel' | 'dl' | 'rpdl';
 export const LOSS_NAMES: readonly LossName[] = ['wcel', 'dl', 'rpdl'];
 
 /** Phantom sizes `generatePhantom` supports. */
-export type PhantomSize = 16 | 32 | 64;
 const SIZES: readonly PhantomSize[] = [16, 32, 64];
 
 /** Everything one run of a 3D example needs to know. */
@@ -42,6 +42,52 @@ export interface ExampleSettings {
 export interface ExampleDefaults {
   full: ExampleSettings;
   smoke: ExampleSettings;
+}
+
+/**
+ * The settings an example starts from when it changes nothing: RPDL on a 16³ phantom of
+ * 9 bones × 7 surgeons with bone 0 held out, 300 Adam steps (40 on the stock kernels) of batch 4
+ * at 0.003, 4 base filters, depth 3, seed 1, the panel in `<name>.png`; `--smoke` keeps 3 bones ×
+ * 3 surgeons, 2 steps and depth 2. `full` and `smoke` override what a model needs otherwise.
+ *
+ * @example
+ * const defaults = exampleDefaults('myronenko2018', { full: { steps: 150, stockSteps: 20 } });
+ */
+export function exampleDefaults(
+  name: string,
+  overrides: { full?: Partial<ExampleSettings>; smoke?: Partial<ExampleSettings> } = {},
+): ExampleDefaults {
+  const full: ExampleSettings = {
+    loss: 'rpdl',
+    smoke: false,
+    size: 16,
+    bones: 9,
+    surgeons: 7,
+    heldOutBone: 0,
+    steps: 300,
+    stockSteps: 40,
+    batchSize: 4,
+    learningRate: 0.003,
+    baseFilters: 4,
+    depth: 3,
+    seed: 1,
+    out: `${name}.png`,
+    nativeKernels: true,
+    ...overrides.full,
+  };
+  return {
+    full,
+    smoke: {
+      ...full,
+      smoke: true,
+      bones: 3,
+      surgeons: 3,
+      steps: 2,
+      stockSteps: 2,
+      depth: 2,
+      ...overrides.smoke,
+    },
+  };
 }
 
 /** A flag the program does not accept, or a value it cannot use. */
@@ -97,9 +143,9 @@ export function parseExampleFlags(
   const settings: ExampleSettings = {
     ...base,
     loss: oneOf('--loss', values.loss, LOSS_NAMES, base.loss),
-    steps: integer('--steps', values.steps, base.steps, 1),
-    stockSteps: integer('--steps', values.steps, base.stockSteps, 1),
-    batchSize: integer('--batch', values.batch, base.batchSize, 1),
+    steps: integerFlag('--steps', values.steps, base.steps, 1),
+    stockSteps: integerFlag('--steps', values.steps, base.stockSteps, 1),
+    batchSize: integerFlag('--batch', values.batch, base.batchSize, 1),
     learningRate: positive('--lr', values.lr, base.learningRate),
     size: oneOf(
       '--size',
@@ -108,10 +154,10 @@ export function parseExampleFlags(
       base.size,
       values.size,
     ),
-    baseFilters: integer('--filters', values.filters, base.baseFilters, 1),
-    depth: integer('--depth', values.depth, base.depth, 1),
-    heldOutBone: integer('--bone', values.bone, base.heldOutBone, 0),
-    seed: integer('--seed', values.seed, base.seed, 0),
+    baseFilters: integerFlag('--filters', values.filters, base.baseFilters, 1),
+    depth: integerFlag('--depth', values.depth, base.depth, 1),
+    heldOutBone: integerFlag('--bone', values.bone, base.heldOutBone, 0),
+    seed: integerFlag('--seed', values.seed, base.seed, 0),
     out: values.out ?? base.out,
     nativeKernels: values['stock-kernels'] ? false : base.nativeKernels,
   };
@@ -149,7 +195,19 @@ function parse(args: string[]) {
   });
 }
 
-function integer(flag: string, raw: string | undefined, fallback: number, min: number): number {
+/**
+ * The integer value of a flag (`fallback` when absent), at least `min`.
+ *
+ * @throws UsageError when the value is not a whole number ≥ `min`.
+ * @example
+ * integerFlag('--epochs', '5', 10, 1); // 5
+ */
+export function integerFlag(
+  flag: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min) {

@@ -8,16 +8,16 @@ export {
 export {
   type ExampleDefaults,
   type ExampleSettings,
+  exampleDefaults,
+  integerFlag,
   LOSS_NAMES,
   type LossName,
-  type PhantomSize,
   parseExampleFlags,
   UsageError,
   usage,
 } from './flags.js';
 export { type Fold, phantomFold } from './fold.js';
 export { type KernelChoice, useNativeKernels } from './kernels.js';
-export { type SegmentationNetwork, singleOutputNetwork } from './network.js';
 export { busiestSlice, type PanelVolumes, renderPanel, writePanel } from './panel.js';
 export {
   type ExampleDefinition,

@@ -1,5 +1,6 @@
 import '@tensorflow/tfjs-backend-cpu';
 import { normalizeInput } from '@rpdl/cm-dataset';
+import type { SegmentationNetwork } from '@rpdl/models-3d';
 import { getBackend, memory, setBackend, tensor5d, tidy } from '@tensorflow/tfjs-core';
 import { type BoneScores, type Summary, scoreHeldOutBone, surgeonAgreement } from './evaluate.js';
 import {
@@ -11,7 +12,6 @@ import {
 } from './flags.js';
 import { phantomFold } from './fold.js';
 import { useNativeKernels } from './kernels.js';
-import type { SegmentationNetwork } from './network.js';
 import { writePanel } from './panel.js';
 import { trainOnFold } from './train.js';
 

@@ -5,10 +5,11 @@ import {
   rewardPenaltyDiceLoss,
   weightedCrossEntropy,
 } from '@rpdl/losses';
-import { dispose, type Scalar, type Tensor, train } from '@tensorflow/tfjs-core';
+import type { SegmentationNetwork } from '@rpdl/models-3d';
+import { type TrainingBatch, trainModel } from '@rpdl/training';
+import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
 import type { ExampleSettings, LossName } from './flags.js';
 import type { Fold } from './fold.js';
-import type { SegmentationNetwork } from './network.js';
 
 export interface TrainingLog {
   /** Loss of every step, in order. */
@@ -41,10 +42,20 @@ export function segmentationLoss(
   }
 }
 
+function* firstBatches(batches: Iterable<TrainingBatch>, count: number) {
+  if (count <= 0) return;
+  let taken = 0;
+  for (const batch of batches) {
+    yield batch;
+    if (++taken === count) return;
+  }
+}
+
 /**
- * Trains `network` for `settings.steps` Adam steps on the fold's training rows, streaming
- * batches from `@rpdl/cm-dataset` (with the reward-penalty maps of the training surgeons when
- * the loss is RPDL). `log` gets about ten progress lines.
+ * Trains `network` for `settings.steps` Adam steps on the fold's training rows with the
+ * project's trainer (`trainModel` of `@rpdl/training`), streaming batches from
+ * `@rpdl/cm-dataset` (with the reward-penalty maps of the training surgeons when the loss is
+ * RPDL). `log` gets about ten progress lines.
  *
  * @example
  * const { losses } = await trainOnFold(network, fold, settings, console.log);
@@ -65,40 +76,42 @@ export async function trainOnFold(
     seed,
     maps: loss === 'rpdl' ? 'paper' : 'none',
   });
-  const optimizer = train.adam(settings.learningRate);
+  const perEpoch = stream.batchesPerEpoch;
+  const epochs = Math.ceil(steps / perEpoch);
   const losses: number[] = [];
   const started = performance.now();
   const every = Math.max(1, Math.round(steps / 10));
-  try {
-    for (let epoch = 0; losses.length < steps; epoch++) {
-      for (const batch of stream.epoch(epoch)) {
-        const rpMap = 'rpMap' in batch ? (batch.rpMap as Tensor) : undefined;
-        try {
-          const value = optimizer.minimize(
-            () =>
-              network.trainingLoss(batch.x, (p) =>
-                segmentationLoss(loss, batch.y, p, rpMap, wcelWeight),
-              ),
-            true,
-          );
-          losses.push((await value!.data())[0]!);
-          value!.dispose();
-        } finally {
-          dispose([batch.x, batch.y, ...(rpMap ? [rpMap] : [])]);
-        }
-        const step = losses.length;
-        if (step % every === 0 || step === steps) {
-          const elapsed = (performance.now() - started) / 1000;
-          log(
-            `  step ${String(step).padStart(String(steps).length)}/${steps}  ` +
-              `loss ${losses.at(-1)!.toFixed(4)}  ${(elapsed / step).toFixed(2)} s/step`,
-          );
-        }
-        if (step >= steps) break;
+  await trainModel({
+    model: network.model,
+    // The network's contract adds what its model needs on top of the segmentation loss
+    // (Myronenko18: its VAE's reconstruction and KL terms).
+    loss: (outputs, batch) =>
+      network.trainingLoss(outputs, batch.x, (p) =>
+        segmentationLoss(loss, batch.y, p, batch.rpMap, wcelWeight),
+      ),
+    // Plain Adam at one rate: a patience of the whole run never reduces it nor stops early.
+    settings: {
+      learningRate: settings.learningRate,
+      maxEpochs: epochs,
+      plateauPatience: epochs,
+      plateauFactor: 0.1,
+      earlyStoppingPatience: epochs,
+    },
+    // Epoch e of the trainer is epoch e − 1 of the stream, cut where the step budget ends.
+    trainBatches: (epoch) =>
+      firstBatches(stream.epoch(epoch - 1), Math.min(perEpoch, steps - (epoch - 1) * perEpoch)),
+    batchesPerEpoch: perEpoch,
+    onStep: (_epoch, _stepInEpoch, value) => {
+      losses.push(value);
+      const step = losses.length;
+      if (step % every === 0 || step === steps) {
+        const elapsed = (performance.now() - started) / 1000;
+        log(
+          `  step ${String(step).padStart(String(steps).length)}/${steps}  ` +
+            `loss ${value.toFixed(4)}  ${(elapsed / step).toFixed(2)} s/step`,
+        );
       }
-    }
-  } finally {
-    optimizer.dispose();
-  }
+    },
+  });
   return { losses, seconds: (performance.now() - started) / 1000 };
 }

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   type ExampleDefaults,
   type ExampleSettings,
+  exampleDefaults,
+  integerFlag,
   parseExampleFlags,
+  UsageError,
   usage,
 } from '../src/index.js';
 
@@ -115,5 +118,39 @@ describe('parseExampleFlags', () => {
     ]) {
       expect(text).toContain(flag);
     }
+  });
+});
+
+describe('exampleDefaults', () => {
+  it('gives the shared settings, the panel named after the example, and the smoke cut', () => {
+    const d = exampleDefaults('m');
+    expect(d.full).toEqual({ ...full, learningRate: 0.003, out: 'm.png' });
+    expect(d.smoke).toEqual({
+      ...d.full,
+      smoke: true,
+      bones: 3,
+      surgeons: 3,
+      steps: 2,
+      stockSteps: 2,
+      depth: 2,
+    });
+  });
+
+  it('applies overrides to the full run and to the smoke run on top of it', () => {
+    const d = exampleDefaults('m', { full: { steps: 150, baseFilters: 8 }, smoke: { depth: 3 } });
+    expect([d.full.steps, d.full.baseFilters, d.full.depth]).toEqual([150, 8, 3]);
+    // The smoke run inherits the full run's overrides unless it sets its own.
+    expect([d.smoke.steps, d.smoke.baseFilters, d.smoke.depth]).toEqual([2, 8, 3]);
+  });
+});
+
+describe('integerFlag', () => {
+  it('reads whole numbers ≥ min, falls back when absent and rejects the rest', () => {
+    expect(integerFlag('--n', '5', 1, 0)).toBe(5);
+    expect(integerFlag('--n', undefined, 7, 0)).toBe(7);
+    for (const bad of ['-1', '1.5', 'x', '']) {
+      expect(() => integerFlag('--n', bad, 1, 0)).toThrow(UsageError);
+    }
+    expect(() => integerFlag('--n', '1', 1, 2)).toThrow("--n must be an integer ≥ 2, got '1'");
   });
 });

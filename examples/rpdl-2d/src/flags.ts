@@ -1,4 +1,7 @@
 import { parseArgs } from 'node:util';
+import { integerFlag as integer, UsageError } from '@rpdl/example-3d-common';
+
+export { UsageError };
 
 export interface Rpdl2dOptions {
   /** Training images (each with K annotations); held-out images are a quarter of this. */
@@ -35,11 +38,6 @@ export const USAGE = `usage: pnpm start [-- options]
   --epochs <n>      training epochs per model (default ${DEFAULTS.epochs})
   --seed <n>        seed for data and weights (default ${DEFAULTS.seed})
   --help            this text`;
-
-/** A flag the program does not accept, or a value it cannot use. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 /**
  * Reads the command line; `undefined` means `--help` was asked for.
@@ -85,13 +83,4 @@ function parse(argv: readonly string[]) {
       seed: { type: 'string' },
     },
   });
-}
-
-function integer(flag: string, raw: string | undefined, fallback: number, min: number): number {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min) {
-    throw new UsageError(`${flag} must be an integer ≥ ${min}, got '${raw}'`);
-  }
-  return value;
 }

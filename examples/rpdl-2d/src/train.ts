@@ -9,13 +9,13 @@ import {
   rewardPenaltyDiceLoss,
   weightedCrossEntropy,
 } from '@rpdl/losses';
-import { type Random, seededRandom } from '@rpdl/random';
+import { mixSeed, type Random, seededRandom } from '@rpdl/random';
+import { trainModel } from '@rpdl/training';
 import {
   dispose,
   gather,
   type Scalar,
   type Tensor,
-  type Tensor1D,
   tensor1d,
   tidy,
   train,
@@ -61,8 +61,9 @@ export function batchLoss(
 }
 
 /**
- * Trains `model` with a hand-written loop: Adam on `batchLoss`, shuffled every epoch. This is
- * the route for anything `fit()` cannot express (several maps, extra loss terms).
+ * Trains `model` with the project's trainer (`trainModel` of `@rpdl/training`): Adam on
+ * `batchLoss`, shuffled every epoch. This is the route for anything `fit()` cannot express
+ * (several maps, extra loss terms). For `'rpdl-ref'` a batch's `y` is the authors' soft target.
  *
  * @returns the mean training loss of each epoch.
  * @example
@@ -74,37 +75,40 @@ export async function trainWithCustomLoop(
   loss: LossName,
   options: TrainingOptions,
 ): Promise<number[]> {
-  const optimizer = train.adam(options.learningRate);
-  const random = seededRandom(options.seed);
   // foregroundWeight reads the 0/1 annotations; WCEL is the only loss that needs it.
   const wcelWeight = loss === 'wcel' ? foregroundWeight(rows.y) : 1;
-  const history: number[] = [];
-  for (let epoch = 0; epoch < options.epochs; epoch++) {
-    let total = 0;
-    const batches = shuffledBatches(rows.x.shape[0], options.batchSize, random);
-    for (const indices of batches) {
-      const value = optimizer.minimize(
-        () =>
+  const target = loss === 'rpdl-ref' ? rows.target : rows.y;
+  const count = rows.x.shape[0];
+  const batchesPerEpoch = Math.ceil(count / options.batchSize);
+  const { epochs } = options;
+  const result = await trainModel({
+    model,
+    loss: (outputs, batch) =>
+      batchLoss(loss, batch.y, outputs[0]!, batch.rpMap!, batch.y, wcelWeight),
+    // Plain Adam at one rate: a patience of the whole run never reduces it nor stops early.
+    settings: {
+      learningRate: options.learningRate,
+      maxEpochs: epochs,
+      plateauPatience: epochs,
+      plateauFactor: 0.1,
+      earlyStoppingPatience: epochs,
+    },
+    // A shuffle per epoch from (seed, epoch) alone, as the trainer asks for exact resumes.
+    trainBatches: (epoch) =>
+      shuffledOrder(count, options.batchSize, seededRandom(mixSeed(options.seed, epoch))).map(
+        (indices) =>
           tidy(() => {
-            const prediction = model.apply(gather(rows.x, indices), { training: true }) as Tensor;
-            return batchLoss(
-              loss,
-              gather(rows.y, indices),
-              prediction,
-              gather(rows.map, indices),
-              gather(rows.target, indices),
-              wcelWeight,
-            );
+            const batch = tensor1d(indices, 'int32');
+            return {
+              x: gather(rows.x, batch),
+              y: gather(target, batch),
+              rpMap: gather(rows.map, batch),
+            };
           }),
-        true,
-      );
-      total += (await value!.data())[0]!;
-      dispose([value!, indices]);
-    }
-    history.push(total / batches.length);
-  }
-  optimizer.dispose();
-  return history;
+      ),
+    batchesPerEpoch,
+  });
+  return result.history.map((record) => record.loss);
 }
 
 /**
@@ -195,10 +199,6 @@ export async function trainWithFitDataset(
     packed.dispose();
     optimizer.dispose();
   }
-}
-
-function shuffledBatches(count: number, batchSize: number, random: Random): Tensor1D[] {
-  return shuffledOrder(count, batchSize, random).map((indices) => tensor1d(indices, 'int32'));
 }
 
 /** Row indices in a fresh random order, cut into batches (the last one may be smaller). */

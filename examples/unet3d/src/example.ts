@@ -1,27 +1,5 @@
-import {
-  type ExampleDefinition,
-  type ExampleSettings,
-  singleOutputNetwork,
-} from '@rpdl/example-3d-common';
-import { unet3d } from '@rpdl/models-3d';
-
-const full: ExampleSettings = {
-  loss: 'rpdl',
-  smoke: false,
-  size: 16,
-  bones: 9,
-  surgeons: 7,
-  heldOutBone: 0,
-  steps: 300,
-  stockSteps: 40,
-  batchSize: 4,
-  learningRate: 0.003,
-  baseFilters: 4,
-  depth: 3,
-  seed: 1,
-  out: 'unet3d.png',
-  nativeKernels: true,
-};
+import { type ExampleDefinition, exampleDefaults } from '@rpdl/example-3d-common';
+import { buildSegmentationNetwork } from '@rpdl/models-3d';
 
 /**
  * The 3D U-net example: the paper's encoder-decoder with skip connections, sized down so that
@@ -29,27 +7,13 @@ const full: ExampleSettings = {
  */
 export const unet3dExample: ExampleDefinition = {
   name: 'unet3d',
-  defaults: {
-    full,
-    smoke: {
-      ...full,
-      smoke: true,
-      size: 16,
-      bones: 3,
-      surgeons: 3,
-      steps: 2,
-      stockSteps: 2,
-      depth: 2,
-    },
-  },
+  defaults: exampleDefaults('unet3d'),
   build: (settings) =>
-    singleOutputNetwork(
-      unet3d({
-        inputShape: [settings.size, settings.size, settings.size, 1],
-        baseFilters: settings.baseFilters,
-        depth: settings.depth,
-        dropout: 0.3,
-        seed: settings.seed,
-      }),
-    ),
+    buildSegmentationNetwork('unet3d', {
+      inputShape: [settings.size, settings.size, settings.size, 1],
+      baseFilters: settings.baseFilters,
+      depth: settings.depth,
+      dropout: 0.3,
+      seed: settings.seed,
+    }),
 };

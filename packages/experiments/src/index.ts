@@ -1,28 +1,17 @@
-export { writeFileAtomic, writeJsonAtomic } from '@rpdl/atomic-fs';
+// What a library user of @rpdl/experiments needs: the CLI as a function, the reproduction and
+// its runs, profiles and the run grid, the evaluation protocol and its statistics, the report
+// builders, exported models and backend selection, and the errors each of them throws.
+// Internals (flag parsers, file layouts, panels, data pipeline) stay importable only inside the
+// package. Trainer, losses, metrics and models live in their own packages (@rpdl/training,
+// @rpdl/losses, @rpdl/models-3d).
 export {
   BACKEND_NAMES,
   type BackendName,
-  type BaselineArgs,
   type CliArgs,
-  DEFAULT_SEED,
-  type ExportArgs,
-  type HelpArgs,
-  LIMITS,
-  PHANTOM_SIZES,
-  type PhantomArgs,
-  type PredictArgs,
-  type ProfileOverrides,
-  parseFolds,
-  parseInteger,
-  parseList,
-  type ReportArgs,
   type ReproduceArgs,
-  type VersionArgs,
 } from './cli/args.js';
 export { COMMANDS, parseCommandLine } from './cli/command-line.js';
-export { COMMAND_LIST } from './cli/commands/index.js';
 export {
-  checkFolds,
   planReproduction,
   type ReproductionPlan,
   reproduce,
@@ -30,52 +19,29 @@ export {
   resolveProfile,
 } from './cli/commands/reproduce.js';
 export { UsageError } from './cli/errors.js';
-export { describeError, EXIT, exitStatusFor } from './cli/exit-status.js';
+export { EXIT, exitStatusFor } from './cli/exit-status.js';
 export type { CliIo } from './cli/io.js';
 export { main, VERSION } from './cli/main.js';
 export { OutputDirectoryError } from './cli/output-dir.js';
+export { computeBaselines } from './evaluation/baselines.js';
 export {
-  type Command,
-  formatCommandHelp,
-  type OptionSpec,
-  type OptionsSpec,
-  type ParsedOptions,
-  parseOptions,
-} from './cli/spec.js';
-export { computeBaselines, readBaselines, writeBaselines } from './evaluation/baselines.js';
-export {
-  type AnnotatedLayout,
   atlasBaseline,
   type Comparison,
   evaluateFold,
-  referenceSurgeons,
   surgeonBaseline,
-  testBones,
 } from './evaluation/evaluation.js';
-export { dice, meanMask, rewardPenaltyDiceScore, threshold } from './evaluation/metrics.js';
-export { erfc, twoSidedNormalP } from './evaluation/normal-tail.js';
 export {
-  BOOTSTRAP_RESAMPLES,
-  BOOTSTRAP_SEED,
   type BootstrapInterval,
   bootstrapMeanInterval,
-  mean,
   pairedDifferences,
-  quantileSorted,
 } from './evaluation/paired-stats.js';
 export {
   type MeanStd,
   meanStd,
   type OverallSummary,
   overallOfFolds,
-  overallOfSummaries,
 } from './evaluation/stats.js';
-export {
-  midranks,
-  WILCOXON_EXACT_MAX_N,
-  type WilcoxonResult,
-  wilcoxonSignedRank,
-} from './evaluation/wilcoxon.js';
+export { type WilcoxonResult, wilcoxonSignedRank } from './evaluation/wilcoxon.js';
 export {
   buildGrid,
   EXPERIMENTS,
@@ -83,20 +49,11 @@ export {
   foldCount,
   type GridLayout,
   type GridOptions,
-  LOSS_NAMES,
   type LossName,
-  MODEL_ORDER,
   type RunSpec,
   runId,
 } from './grid/grid.js';
-export {
-  MANIFEST_FILE,
-  type Manifest,
-  ManifestMismatchError,
-  ManifestMissingError,
-  readManifest,
-  writeOrCheckManifest,
-} from './grid/manifest.js';
+export { ManifestMismatchError, ManifestMissingError } from './grid/manifest.js';
 export {
   type AugmentationName,
   getProfile,
@@ -110,7 +67,6 @@ export {
   parseShard,
   resolveShard,
   type Shard,
-  type ShardEnvironment,
   ShardSpecError,
   selectShard,
 } from './grid/shard.js';
@@ -118,122 +74,30 @@ export {
   AUTO_ORDER,
   type BackendSelection,
   BackendUnavailableError,
-  defaultImporter,
   describeBackend,
   installInstructions,
   type ModuleImporter,
   type NativeKernelStatus,
-  registerNativeCpuKernels,
   selectBackend,
 } from './platform/backend.js';
-export { type CurveChart, learningCurveCharts } from './report/curves.js';
-export {
-  type Figure,
-  type FigureSvg,
-  renderFigureSvgs,
-  renderFigures,
-  writeFigures,
-} from './report/figures.js';
-export { SVG_FONT_FAMILY } from './report/fonts.js';
-export { panelSvg } from './report/panel-svg.js';
-export {
-  composePanel,
-  heatColor,
-  heatTile,
-  labelTile,
-  middleSlice,
-  overlayTile,
-  PREDICTION_RGB,
-  scaleTile,
-  type Tile,
-  type TileLegend,
-} from './report/panels.js';
-export { crc32, encodePng, type RgbImage } from './report/png.js';
-export { svgToPng } from './report/rasterise.js';
-export {
-  type BaselineName,
-  type BaselineScores,
-  buildReport,
-  type ExperimentReport,
-  type FoldScores,
-  type Report,
-  type RunScores,
-  type SeriesSummary,
-} from './report/report-data.js';
+export { writeFigures } from './report/figures.js';
+export { buildReport, type Report } from './report/report-data.js';
 export { writeReport } from './report/report-files.js';
 export { renderHtml } from './report/report-html.js';
-export {
-  foldLabel,
-  formatP,
-  LOSS_LABELS,
-  MODEL_LABELS,
-  NOT_CONVERGED_MARK,
-  notConvergedNote,
-  notConvergedRuns,
-  type ReportTable,
-  renderCsv,
-  renderJson,
-  renderMarkdown,
-  reportTables,
-  verdictTable,
-} from './report/report-render.js';
-export { integerTicks, learningCurveSvg, lineChart, type Series } from './report/svg-plot.js';
-export {
-  type Claim,
-  type ClaimData,
-  describeClaim,
-  describeSeries,
-  EQUIVALENCE_MARGIN,
-  judgeClaim,
-  judgeExperiment,
-  paperClaims,
-  type SeriesRef,
-  VERDICT_ALPHA,
-  VERDICT_MIN_FOLDS,
-  VERDICT_RULE,
-  type Verdict,
-  type VerdictWord,
-  verdictWord,
-} from './report/verdicts.js';
-export {
-  augmentationFor,
-  boneInput,
-  foldSplit,
-  type RunBatches,
-  runBatches,
-} from './runs/data-pipeline.js';
-export {
-  type DatasetSource,
-  datasetSource,
-  describeSource,
-  loadDataset,
-} from './runs/dataset-source.js';
+export { renderCsv, renderJson, renderMarkdown } from './report/report-render.js';
+export type { Verdict } from './report/verdicts.js';
+export { type DatasetSource, datasetSource, loadDataset } from './runs/dataset-source.js';
 export {
   collectRunMetrics,
-  isRunFinished,
-  lockRun,
-  RUN_FILES,
   RunLockedError,
   type RunMetrics,
   runDirectory,
-  runLockPath,
   stopReasonOf,
 } from './runs/run-dir.js';
-export { batchLossFor } from './runs/run-loss.js';
 export {
-  buildFromConfig,
   executeRun,
-  type ModelConfig,
-  modelConfigFor,
-  predictVolume,
   type RunConfig,
   type RunEnvironment,
   type RunOutcome,
-  runSeed,
 } from './runs/run-training.js';
-export {
-  fileSystemModelIO,
-  isSavedModelDirectory,
-  loadSavedModel,
-  SAVED_MODEL_FILES,
-} from './runs/saved-model.js';
+export { fileSystemModelIO } from './runs/saved-model.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import '@rpdl/models-3d/register';
 import { generatePhantom, normalizeInput, saveNpy } from '@rpdl/cm-dataset';
 import '@tensorflow/tfjs-backend-cpu';
-import { setBackend, tensor } from '@tensorflow/tfjs-core';
+import { setBackend, type Tensor, tensor } from '@tensorflow/tfjs-core';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRunModel } from '../src/cli/commands/trained-model.js';
@@ -64,15 +64,15 @@ describe('rpdl export', () => {
       try {
         const phantom = generatePhantom({ size: 16, seed: 99, bones: 2, surgeons: 2 });
         const x = tensor(normalizeInput(phantom.inputs[1]!), [1, 16, 16, 16, 1]);
-        const a = predictVolume(loaded, x);
-        const b = predictVolume(own.model, x);
+        const a = predictVolume({ segment: (input) => loaded.predict(input) as Tensor }, x);
+        const b = predictVolume(own.network, x);
         x.dispose();
         expect(a.length).toBe(16 ** 3);
         expect(a).toEqual(b);
         expect(Math.max(...a) - Math.min(...a)).toBeGreaterThan(0);
       } finally {
         loaded.dispose();
-        own.model.dispose();
+        own.network.model.dispose();
       }
 
       const bone = join(root, 'bone.npy');

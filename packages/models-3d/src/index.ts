@@ -12,6 +12,11 @@ export {
   type GroupNormalizationArgs,
   groupNormalization,
 } from './layers/group-normalization.js';
+export {
+  isRandomStateLayer,
+  layerRandom,
+  type RandomStateLayer,
+} from './layers/layer-random.js';
 export type { CallKwargs, LayerArgs } from './layers/layer-types.js';
 export {
   SpatialDropout3D,
@@ -36,6 +41,18 @@ export {
   PAPER_DEFAULTS,
   type ResolvedModelOptions,
   resolveModelOptions,
+  type UnetFamilyOptions,
 } from './models/options.js';
+export {
+  getRandomState,
+  type ModelRandomState,
+  setRandomState,
+} from './models/random-state.js';
+export {
+  buildSegmentationNetwork,
+  type SegmentationLoss,
+  type SegmentationNetwork,
+} from './models/segmentation-network.js';
+export { type ResolvedUnetFamilyOptions, resolveUnetFamilyOptions } from './models/unet-family.js';
 export { unet3d } from './models/unet3d.js';
 export { vnet3d } from './models/vnet3d.js';

@@ -10,7 +10,6 @@ export {
 } from './checkpoint-file.js';
 export { type EpochRecord, formatLog, LOG_HEADER, parseLog, writeLog } from './csv-log.js';
 export { formatDuration, ProgressBar, type ProgressSink, progressLine } from './progress.js';
-export { installMathRandom, type RandomState, SeededRandom } from './rng.js';
 export {
   advanceSchedule,
   initialSchedule,

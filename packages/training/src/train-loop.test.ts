@@ -2,11 +2,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '@tensorflow/tfjs-backend-cpu';
+import { spatialDropout3d } from '@rpdl/models-3d';
+import { SeededRandom } from '@rpdl/random';
 import { mean, type Scalar, setBackend, square, sub, tensor } from '@tensorflow/tfjs-core';
-import { layers, sequential } from '@tensorflow/tfjs-layers';
+import { initializers, layers, sequential } from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint-file.js';
 import { parseLog } from './csv-log.js';
-import { installMathRandom, SeededRandom } from './rng.js';
 import { type BatchLoss, readModelWeights, type TrainingBatch, trainModel } from './train-loop.js';
 
 const mse: BatchLoss = (outputs, batch) => mean(square(sub(outputs[0]!, batch.y))) as Scalar;
@@ -20,10 +22,19 @@ function tinyModel() {
       kernelSize: 3,
       padding: 'same',
       activation: 'relu',
+      kernelInitializer: initializers.glorotUniform({ seed: 1 }),
     }),
   );
-  model.add(layers.dropout({ rate: 0.3 }));
-  model.add(layers.conv3d({ filters: 1, kernelSize: 1, activation: 'sigmoid' }));
+  // Seeded, with a generator whose state the checkpoint holds: no Math.random anywhere.
+  model.add(spatialDropout3d({ rate: 0.3, seed: 2 }));
+  model.add(
+    layers.conv3d({
+      filters: 1,
+      kernelSize: 1,
+      activation: 'sigmoid',
+      kernelInitializer: initializers.glorotUniform({ seed: 3 }),
+    }),
+  );
   return model;
 }
 
@@ -49,29 +60,27 @@ async function run(
   directory: string,
   options: { resume?: boolean; stopAt?: [number, number]; settings?: typeof settings } = {},
 ) {
-  const rng = new SeededRandom(42);
-  const restore = installMathRandom(rng);
   const model = tinyModel();
+  const losses: number[] = [];
   try {
     const result = await trainModel({
       model,
       loss: mse,
       settings: options.settings ?? settings,
-      rng,
       directory,
       resume: options.resume ?? false,
       trainBatches: (epoch) => batchesFor(epoch, 3),
       batchesPerEpoch: 3,
       validationBatches: () => batchesFor(99, 1),
-      onStep: (epoch, step) => {
+      onStep: (epoch, step, loss) => {
+        losses.push(loss);
         if (options.stopAt && epoch === options.stopAt[0] && step === options.stopAt[1]) {
           throw new Error('interrupted');
         }
       },
     });
-    return { result, weights: readModelWeights(model) };
+    return { result, weights: readModelWeights(model), losses };
   } finally {
-    restore();
     model.dispose();
   }
 }
@@ -100,9 +109,35 @@ describe('trainModel', () => {
     expect(logAfterKill.map((r) => r.epoch)).toEqual([1, 2]);
     const resumed = await run(dir, { resume: true });
     expect(resumed.result.resumedFrom).toBe(2);
+    // The resumed process redraws epoch 3's dropout masks exactly: its step losses are the
+    // uninterrupted run's, bit for bit.
+    expect(resumed.losses).toEqual(whole.losses.slice(2 * 3));
     const strip = (h: typeof whole.result.history) => h.map(({ time: _t, ...rest }) => rest);
     expect(strip(resumed.result.history)).toEqual(strip(whole.result.history));
     expect(resumed.weights).toEqual(whole.weights);
+  });
+
+  it("reports every step's loss, which averages to the epoch's logged loss", async () => {
+    const { result, losses } = await run(join(root, 'steps'));
+    expect(losses).toHaveLength(4 * 3);
+    for (const [i, record] of result.history.entries()) {
+      const epoch = losses.slice(3 * i, 3 * i + 3);
+      // Equal batch sizes: the sample-weighted mean is the plain mean.
+      expect(record.loss).toBeCloseTo(epoch.reduce((a, b) => a + b, 0) / 3, 12);
+    }
+  });
+
+  it('refuses to resume a checkpoint without the random state of the model', async () => {
+    const dir = join(root, 'old');
+    await run(dir);
+    const path = join(dir, 'checkpoint.ckpt');
+    const saved = await loadCheckpoint<Record<string, unknown>>(path);
+    const { random: _random, ...withoutRandom } = saved.state;
+    await saveCheckpoint(path, {
+      tensors: saved.tensors,
+      state: { ...withoutRandom, finished: false },
+    });
+    await expect(run(dir, { resume: true })).rejects.toThrow(/holds no random state/);
   });
 
   it('reduces the learning rate after a plateau and logs the rate used in each epoch', async () => {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { getRandomState, type ModelRandomState, setRandomState } from '@rpdl/models-3d';
 import {
   dispose,
   memory,
@@ -15,7 +16,6 @@ import { Adam } from './adam.js';
 import { loadCheckpoint, type StoredTensor, saveCheckpoint } from './checkpoint-file.js';
 import { type EpochRecord, writeLog } from './csv-log.js';
 import { ProgressBar, type ProgressSink } from './progress.js';
-import type { RandomState, SeededRandom } from './rng.js';
 import {
   advanceSchedule,
   initialSchedule,
@@ -53,8 +53,6 @@ export interface TrainOptions {
   batchesPerEpoch: number;
   /** Validation batches (the same every epoch); without them the training loss is monitored. */
   validationBatches?: () => Iterable<TrainingBatch>;
-  /** The generator behind Math.random (see `installMathRandom`); its state is checkpointed. */
-  rng?: SeededRandom;
   /** Directory for checkpoint.ckpt, best.ckpt and log.csv; nothing is written without it. */
   directory?: string;
   /** Continue from `directory`'s checkpoint when there is one. */
@@ -62,8 +60,11 @@ export interface TrainOptions {
   progress?: ProgressSink;
   /** Prefix of the progress lines, e.g. the run id. */
   label?: string;
-  /** Called after every optimisation step (tests use it to interrupt a run mid-epoch). */
-  onStep?: (epoch: number, step: number) => void;
+  /**
+   * Called after every optimisation step with the epoch, the step within it (both 1-based) and
+   * the step's training loss: for `fit`-style logging, and for tests that interrupt a run.
+   */
+  onStep?: (epoch: number, step: number, loss: number) => void;
 }
 
 /** Why {@link trainModel} stopped: early stopping, or the epoch budget ran out. */
@@ -86,7 +87,8 @@ interface LoopState {
   epoch: number;
   schedule: ScheduleState;
   history: EpochRecord[];
-  rng: RandomState | null;
+  /** The model's random layers (dropout, VAE sampling), see `getRandomState`. */
+  random: ModelRandomState;
   adamStep: number;
   finished: boolean;
   stoppedEarly: boolean;
@@ -149,8 +151,11 @@ export function writeModelWeights(model: LayersModel, stored: readonly StoredTen
 /**
  * Trains a model with a custom loop: Adam, ReduceLROnPlateau, early stopping, best-on-validation
  * weights, a CSV log and, after every epoch, an atomic checkpoint of weights, optimiser moments,
- * epoch, schedule and RNG state, so that `resume` continues exactly where a killed process left
- * off (losing at most the epoch in progress). The RPDL map and Myronenko18's VAE terms do not fit
+ * epoch, schedule and the model's random state (the generators of `@rpdl/models-3d`'s dropout and
+ * VAE-sampling layers, see `getRandomState`), so that `resume` continues exactly where a killed
+ * process left off (losing at most the epoch in progress). Layers that draw from `Math.random`
+ * (tfjs `layers.dropout`, unseeded initialisers) are outside that state: use seeded ones for
+ * reproducible runs. The RPDL map and Myronenko18's VAE terms do not fit
  * `model.fit()`, hence the loop.
  *
  * @example
@@ -168,7 +173,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     epoch: 0,
     schedule: initialSchedule(settings),
     history: [],
-    rng: null,
+    random: getRandomState(model),
     adamStep: 0,
     finished: false,
     stoppedEarly: false,
@@ -195,7 +200,12 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         secondMoments: asTensors.slice(trainable.length),
       });
       dispose(asTensors);
-      if (state.rng !== null) options.rng?.setState(state.rng);
+      if (!Array.isArray(state.random)) {
+        throw new Error(
+          `${checkpointPath} holds no random state of the model's layers (written by an older version); train afresh without resume`,
+        );
+      }
+      setRandomState(model, state.random);
       // The log is written after the checkpoint: a kill between the two leaves it one epoch behind
       // (or missing), and a finished run would never write it again. The history in the
       // checkpoint is the log's source, so rewriting it here repairs it byte for byte.
@@ -233,7 +243,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         samples += n;
         step += 1;
         bar.step(n);
-        options.onStep?.(epoch, step);
+        options.onStep?.(epoch, step, value);
       }
       if (samples === 0) throw new Error(`epoch ${epoch} produced no training batches`);
       const trainLoss = lossSum / samples;
@@ -253,7 +263,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         epoch,
         schedule: decision.state,
         history: [...state.history, record],
-        rng: options.rng?.state() ?? null,
+        random: getRandomState(model),
         adamStep: adam.iterations,
         finished: stop,
         stoppedEarly: decision.stop && epoch < settings.maxEpochs,

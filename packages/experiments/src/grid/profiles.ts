@@ -180,3 +180,48 @@ export function getProfile(name: string): Profile {
   }
   return PROFILES[name as ProfileName];
 }
+
+/**
+ * The builder options a profile gives one model for input volumes of `inputShape`: Myronenko18
+ * takes its own filter, depth and latent settings (and group norm instead of batch norm), the
+ * U-net family the shared ones plus the batch-norm momentum.
+ *
+ * @example
+ * modelOptionsFor(getProfile('smoke'), 'unet3d', [16, 16, 16, 1]).depth; // the smoke depth
+ */
+export function modelOptionsFor(
+  profile: Profile,
+  model: ModelName,
+  inputShape: readonly number[],
+): Record<string, unknown> {
+  const m = profile.model;
+  if (model === 'myronenko2018') {
+    return {
+      inputShape: [...inputShape],
+      baseFilters: m.myronenkoBaseFilters,
+      depth: m.myronenkoDepth,
+      groups: Math.min(8, m.myronenkoBaseFilters),
+      vaeLatentDim: m.myronenkoLatentDim,
+    };
+  }
+  return {
+    inputShape: [...inputShape],
+    baseFilters: m.baseFilters,
+    depth: m.depth,
+    dropout: m.dropout,
+    ...(m.batchNormMomentum === null ? {} : { batchNormMomentum: m.batchNormMomentum }),
+  };
+}
+
+/**
+ * The training batch a profile gives one model (the paper: 64, and 16 for Myronenko18 for GPU
+ * memory).
+ *
+ * @example
+ * batchSizeFor(getProfile('paper'), 'myronenko2018'); // 16
+ */
+export function batchSizeFor(profile: Profile, model: ModelName): number {
+  return model === 'myronenko2018'
+    ? profile.training.myronenkoBatchSize
+    : profile.training.batchSize;
+}

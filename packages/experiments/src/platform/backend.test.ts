@@ -44,6 +44,31 @@ afterEach(async () => {
 });
 
 describe('selectBackend', () => {
+  it('reads RPDL_NATIVE_KERNELS from the environment it is given', async () => {
+    let registered = 0;
+    const kernels = {
+      '@rpdl/cpu-kernels': () => ({
+        registerCpuKernels: () => {
+          registered += 1;
+          return { available: true, kernels: ['Conv3D'], registered: true };
+        },
+      }),
+    };
+    const off = await selectBackend('cpu', {
+      importer: standIns(kernels),
+      env: { RPDL_NATIVE_KERNELS: '0' },
+    });
+    expect(off.nativeKernels).toEqual({
+      available: false,
+      reason: 'disabled by RPDL_NATIVE_KERNELS=0',
+      kernels: [],
+    });
+    expect(registered).toBe(0);
+    const on = await selectBackend('cpu', { importer: standIns(kernels), env: {} });
+    expect(on.nativeKernels).toEqual({ available: true, kernels: ['Conv3D'] });
+    expect(registered).toBe(1);
+  });
+
   it('explains how to install tfjs-node-gpu (CUDA 11.2, cuDNN 8.1, mirror variable) when it is missing', async () => {
     const error = await selectBackend('cuda', { importer: standIns({}) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BackendUnavailableError);

@@ -1,3 +1,4 @@
+import type { CpuKernelStatus } from '@rpdl/cpu-kernels';
 import { engine, getBackend, getKernel, setBackend } from '@tensorflow/tfjs-core';
 import type { BackendName } from '../cli/args.js';
 
@@ -7,12 +8,14 @@ export type ModuleImporter = (specifier: string) => Promise<unknown>;
 /** The importer used by default: Node's dynamic `import()`, resolved from this package. */
 export const defaultImporter: ModuleImporter = (specifier) => import(specifier);
 
-/** Status of `@rpdl/cpu-kernels` after trying to register it. */
-export interface NativeKernelStatus {
-  available: boolean;
-  reason?: string;
-  kernels: string[];
-}
+/**
+ * Status of `@rpdl/cpu-kernels` after trying to register it: the package's own status, reduced to
+ * what also holds when the package is missing or disabled.
+ */
+export type NativeKernelStatus = Pick<CpuKernelStatus, 'available' | 'reason' | 'kernels'>;
+
+/** The process environment, injectable so tests can set `RPDL_NATIVE_KERNELS` per call. */
+export type Environment = Record<string, string | undefined>;
 
 /** What {@link selectBackend} chose. */
 export interface BackendSelection {
@@ -173,13 +176,13 @@ function silenceNodeBackendAdvice(): void {
  */
 export async function registerNativeCpuKernels(
   importer: ModuleImporter = defaultImporter,
-  env: Record<string, string | undefined> = process.env,
+  env: Environment = process.env,
 ): Promise<NativeKernelStatus> {
   // An escape hatch for comparing against (or falling back to) the stock tfjs kernels.
   if (env.RPDL_NATIVE_KERNELS === '0') {
     return { available: false, reason: 'disabled by RPDL_NATIVE_KERNELS=0', kernels: [] };
   }
-  let module: { registerCpuKernels?: () => NativeKernelStatus };
+  let module: { registerCpuKernels?: () => CpuKernelStatus };
   try {
     module = (await importer('@rpdl/cpu-kernels')) as typeof module;
   } catch (error) {
@@ -214,11 +217,12 @@ export async function registerNativeCpuKernels(
 async function selectOne(
   backend: Exclude<BackendName, 'auto'>,
   importer: ModuleImporter,
+  env: Environment,
 ): Promise<Omit<BackendSelection, 'requested' | 'skipped'>> {
   switch (backend) {
     case 'cpu': {
       await load('cpu', '@tensorflow/tfjs-backend-cpu', importer);
-      const nativeKernels = await registerNativeCpuKernels(importer);
+      const nativeKernels = await registerNativeCpuKernels(importer, env);
       await activate('cpu', 'cpu');
       return { chosen: 'cpu', tfjsBackend: 'cpu', nativeKernels };
     }
@@ -282,7 +286,8 @@ export const AUTO_ORDER: readonly Exclude<BackendName, 'auto'>[] = Object.freeze
  * Activates a tfjs backend by `--backend` name, importing its package dynamically (all GPU and
  * native backends are optional peers). A missing package gives a {@link BackendUnavailableError}
  * with install instructions; `auto` instead tries {@link AUTO_ORDER} and keeps the first that
- * starts, recording why the others were skipped.
+ * starts, recording why the others were skipped. `env` (default `process.env`) is read for
+ * `RPDL_NATIVE_KERNELS`.
  *
  * @example
  * const selection = await selectBackend('auto');
@@ -290,16 +295,17 @@ export const AUTO_ORDER: readonly Exclude<BackendName, 'auto'>[] = Object.freeze
  */
 export async function selectBackend(
   requested: BackendName,
-  options: { importer?: ModuleImporter } = {},
+  options: { importer?: ModuleImporter; env?: Environment } = {},
 ): Promise<BackendSelection> {
   const importer = options.importer ?? defaultImporter;
+  const env = options.env ?? process.env;
   if (requested !== 'auto') {
-    return { requested, skipped: [], ...(await selectOne(requested, importer)) };
+    return { requested, skipped: [], ...(await selectOne(requested, importer, env)) };
   }
   const skipped: BackendSelection['skipped'] = [];
   for (const backend of AUTO_ORDER) {
     try {
-      return { requested, skipped, ...(await selectOne(backend, importer)) };
+      return { requested, skipped, ...(await selectOne(backend, importer, env)) };
     } catch (error) {
       if (!(error instanceof BackendUnavailableError) || backend === 'cpu') throw error;
       skipped.push({

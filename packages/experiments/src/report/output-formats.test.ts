@@ -1,8 +1,9 @@
 import { inflateSync } from 'node:zlib';
 import { formatDuration, formatLog, ProgressBar, parseLog, progressLine } from '@rpdl/training';
+import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { composePanel, heatTile, middleSlice } from './panels.js';
-import { crc32, encodePng } from './png.js';
+import { encodePng } from './png.js';
 import { integerTicks, learningCurveSvg } from './svg-plot.js';
 
 describe('progress bar', () => {
@@ -49,11 +50,6 @@ describe('training log CSV', () => {
 });
 
 describe('PNG and panels', () => {
-  it('computes the standard CRC-32 (IEND chunk)', () => {
-    expect(crc32(new TextEncoder().encode('IEND'))).toBe(0xae426082);
-    expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
-  });
-
   it('writes a valid RGB PNG whose image data inflates to the filtered rows', () => {
     const pixels = Uint8Array.from([255, 0, 0, 0, 255, 0, 0, 0, 255, 9, 9, 9]);
     const png = encodePng({ width: 2, height: 2, pixels });
@@ -65,6 +61,20 @@ describe('PNG and panels', () => {
     expect(new TextDecoder().decode(png.subarray(37, 41))).toBe('IDAT');
     const raw = inflateSync(png.subarray(41, 41 + idatLength));
     expect([...raw]).toEqual([0, 255, 0, 0, 0, 255, 0, 0, 0, 0, 255, 9, 9, 9]);
+    // A decoder reads back the same pixels (RGBA, opaque).
+    const decoded = PNG.sync.read(Buffer.from(png));
+    expect([...decoded.data]).toEqual([
+      255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 9, 9, 9, 255,
+    ]);
+  });
+
+  it('rejects a size or a pixel buffer that do not match', () => {
+    expect(() => encodePng({ width: 0, height: 1, pixels: new Uint8Array(0) })).toThrow(
+      /PNG size must be positive integers, got 0×1/,
+    );
+    expect(() => encodePng({ width: 2, height: 1, pixels: new Uint8Array(3) })).toThrow(
+      /an RGB 2×1 image needs 6 bytes, got 3/,
+    );
   });
 
   it('takes the middle slice and lays scaled tiles side by side', () => {

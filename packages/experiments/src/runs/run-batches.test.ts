@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runBatches } from './data-pipeline.js';
 import { batchLossFor } from './run-loss.js';
 import { type TrainingBatch } from '@rpdl/training';
+import { buildSegmentationNetwork } from '@rpdl/models-3d';
 
 beforeAll(async () => {
   await setBackend('cpu');
@@ -63,37 +64,47 @@ describe('runBatches', () => {
 });
 
 describe('batchLossFor', () => {
+  const tiny = { inputShape: [2, 2, 2, 1] as [number, number, number, number], depth: 1 };
+  const single = { network: buildSegmentationNetwork('unet3d', { ...tiny, baseFilters: 1 }) };
+  const vae = {
+    network: buildSegmentationNetwork('myronenko2018', {
+      ...tiny,
+      baseFilters: 1,
+      groups: 1,
+      vaeLatentDim: 4,
+    }),
+  };
   const y = tensor([1, 0, 0, 0], [1, 1, 2, 2, 1]);
   const p = tensor([0.9, 0.2, 0.1, 0.1], [1, 1, 2, 2, 1]);
 
   it('computes each loss on the segmentation output', () => {
     const batch = { x: zeros([1, 1, 2, 2, 1]), y, rpMap: tensor([1, -1, -1, -1], [1, 1, 2, 2, 1]) };
     for (const loss of ['wcel', 'dl', 'rpdl'] as const) {
-      const value = batchLossFor(loss, { weight: 3, vae: false })([p], batch) as Scalar;
+      const value = batchLossFor(loss, { weight: 3, ...single })([p], batch) as Scalar;
       expect(Number.isFinite(value.dataSync()[0])).toBe(true);
       value.dispose();
     }
     // Dice loss by hand: 1 − (2·0.9 + 1) / (1 + 1.3 + 1) with the default smoothing 1.
-    const dl = batchLossFor('dl', { vae: false })([p], batch);
+    const dl = batchLossFor('dl', single)([p], batch);
     expect(dl.dataSync()[0]).toBeCloseTo(1 - 2.8 / 3.3, 5);
     dl.dispose();
   });
 
   it('adds the VAE terms for Myronenko18 and refuses incomplete inputs', () => {
     const x = zeros([1, 1, 2, 2, 1]);
-    const plain = batchLossFor('dl', { vae: false })([p], { x, y });
-    const withVae = batchLossFor('dl', { vae: true })(
+    const plain = batchLossFor('dl', single)([p], { x, y });
+    const withVae = batchLossFor('dl', vae)(
       [p, ones([1, 1, 2, 2, 1]), zeros([1, 4]), zeros([1, 4])],
       { x, y },
     );
     // Reconstruction all ones against an input of zeros: the L2 term is positive; KL of N(0, 1) is 0.
     expect(withVae.dataSync()[0]).toBeGreaterThan(plain.dataSync()[0]!);
-    expect(() => batchLossFor('dl', { vae: true })([p], { x, y })).toThrow(
-      /must output \[segmentation, reconstruction/,
+    expect(() => batchLossFor('dl', vae)([p], { x, y })).toThrow(
+      /myronenko2018: expected the model's 4 outputs, got 1/,
     );
-    expect(() => batchLossFor('rpdl', { vae: false })([p], { x, y })).toThrow(
+    expect(() => batchLossFor('rpdl', single)([p], { x, y })).toThrow(
       /needs batches with a reward-penalty map/,
     );
-    expect(() => batchLossFor('wcel', { vae: false })).toThrow(/needs a positive weight/);
+    expect(() => batchLossFor('wcel', single)).toThrow(/needs a positive weight/);
   });
 });

@@ -7,17 +7,17 @@ import {
   LockHeldError,
   removeAtomicTemporaries,
 } from '@rpdl/atomic-fs';
-import type { StopReason } from '@rpdl/training';
+import { BEST_WEIGHTS_FILE, CHECKPOINT_FILE, LOG_FILE, type StopReason } from '@rpdl/training';
 import type { Comparison } from '../evaluation/evaluation.js';
 import { type RunSpec, runId } from '../grid/grid.js';
 
-/** File names of a run directory. */
+/** File names of a run directory (the trainer's own files under the trainer's names). */
 export const RUN_FILES = Object.freeze({
   config: 'config.json',
   metrics: 'metrics.json',
-  log: 'log.csv',
-  checkpoint: 'checkpoint.ckpt',
-  best: 'best.ckpt',
+  log: LOG_FILE,
+  checkpoint: CHECKPOINT_FILE,
+  best: BEST_WEIGHTS_FILE,
   curve: 'learning-curve.svg',
   predictions: 'predictions',
 });

@@ -3,24 +3,20 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type CmDataset, saveNpy, validationSplit } from '@rpdl/cm-dataset';
 import { foregroundWeight } from '@rpdl/losses';
-import { BatchNormalization3D, buildModel, type ModelName } from '@rpdl/models-3d';
+import {
+  buildSegmentationNetwork,
+  type ModelName,
+  type SegmentationNetwork,
+} from '@rpdl/models-3d';
 import { type Tensor, tidy } from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { writeFileAtomic, writeJsonAtomic } from '@rpdl/atomic-fs';
 import { hashSeed } from '@rpdl/random';
-import {
-  installMathRandom,
-  loadCheckpoint,
-  type ProgressSink,
-  SeededRandom,
-  trainModel,
-  writeModelWeights,
-} from '@rpdl/training';
+import { loadCheckpoint, type ProgressSink, trainModel, writeModelWeights } from '@rpdl/training';
 import { boneInput, foldSplit, runBatches } from './data-pipeline.js';
 import { evaluateFold, testBones } from '../evaluation/evaluation.js';
 import { type RunSpec, runId } from '../grid/grid.js';
 import { threshold } from '../evaluation/metrics.js';
-import type { Profile } from '../grid/profiles.js';
+import { batchSizeFor, modelOptionsFor, type Profile } from '../grid/profiles.js';
 import { RUN_FILES, type RunMetrics, runDirectory } from './run-dir.js';
 import { batchLossFor } from './run-loss.js';
 import { learningCurveSvg } from '../report/svg-plot.js';
@@ -67,77 +63,47 @@ export function runSeed(seed: number, run: RunSpec): number {
 }
 
 /**
- * The model a run trains, with the profile's architecture settings. No `seed` is passed to the
- * model: its initialisers and dropout masks then draw from `Math.random`, which the run routes
- * through its checkpointed generator (a seeded layer would keep a call counter the checkpoint
- * cannot see, and a resumed run would draw different masks).
+ * The model a run trains, with the profile's architecture settings (see `modelOptionsFor`) and
+ * the run's seed, which seeds the initialisers and the generators of the dropout and VAE-sampling
+ * layers; the trainer checkpoints those generators, so a resumed run draws the same masks.
  *
  * @example
- * modelConfigFor('unet3d', profile, [16, 16, 16]);
+ * modelConfigFor('unet3d', profile, [16, 16, 16], 1234);
  */
 export function modelConfigFor(
   name: ModelName,
   profile: Profile,
   spatialShape: readonly [number, number, number],
+  seed?: number,
 ): ModelConfig {
-  const inputShape = [...spatialShape, 1];
-  const m = profile.model;
-  if (name === 'myronenko2018') {
-    return {
-      name,
-      options: {
-        inputShape,
-        baseFilters: m.myronenkoBaseFilters,
-        depth: m.myronenkoDepth,
-        groups: Math.min(8, m.myronenkoBaseFilters),
-        vaeLatentDim: m.myronenkoLatentDim,
-      },
-    };
-  }
   return {
     name,
-    options: { inputShape, baseFilters: m.baseFilters, depth: m.depth, dropout: m.dropout },
+    options: {
+      ...modelOptionsFor(profile, name, [...spatialShape, 1]),
+      ...(seed === undefined ? {} : { seed }),
+    },
   };
 }
 
 /**
- * Builds the model a config describes; `batchNormMomentum` (when given) replaces the momentum of
- * every batch-norm layer's moving statistics.
+ * Builds the network a config describes, with its output contract (which output is the
+ * segmentation, what the training loss adds).
  *
  * @example
- * const model = buildFromConfig(config.model);
+ * const network = buildFromConfig(config.model);
  */
-export function buildFromConfig(
-  config: ModelConfig,
-  batchNormMomentum?: number | null,
-): LayersModel {
-  const model = buildModel(config.name, config.options as never);
-  if (batchNormMomentum != null) {
-    if (!(batchNormMomentum >= 0 && batchNormMomentum < 1)) {
-      throw new RangeError(`batchNormMomentum must be in [0, 1), got ${batchNormMomentum}`);
-    }
-    for (const layer of model.layers) {
-      if (layer instanceof BatchNormalization3D) {
-        // Read on every call of the layer, so setting it after construction takes effect.
-        (layer as { momentum: number }).momentum = batchNormMomentum;
-      }
-    }
-  }
-  return model;
+export function buildFromConfig(config: ModelConfig): SegmentationNetwork {
+  return buildSegmentationNetwork(config.name, config.options as never);
 }
 
 /**
- * Probabilities of the segmentation output (output 0) for one input, as a flat array.
+ * Segmentation probabilities for one input, as a flat array.
  *
  * @example
- * const probabilities = predictVolume(model, x);
+ * const probabilities = predictVolume(network, x);
  */
-export function predictVolume(model: LayersModel, x: Tensor): Float32Array {
-  return tidy(() => {
-    const out = model.predict(x) as Tensor | Tensor[];
-    const segmentation = Array.isArray(out) ? out[0]! : out;
-    return Float32Array.from(segmentation.dataSync() as ArrayLike<number>);
-  });
+export function predictVolume(network: Pick<SegmentationNetwork, 'segment'>, x: Tensor): Float32Array {
+  return tidy(() => Float32Array.from(network.segment(x).dataSync() as ArrayLike<number>));
 }
 
 /** How a call to {@link executeRun} ended. */
@@ -178,7 +144,7 @@ export async function executeRun(run: RunSpec, env: RunEnvironment): Promise<Run
     profile.training.validationFraction,
     seed,
   );
-  const modelConfig = modelConfigFor(run.model, profile, dataset.spatialShape);
+  const modelConfig = modelConfigFor(run.model, profile, dataset.spatialShape, seed);
   const config: RunConfig = {
     run,
     id: runId(run),
@@ -190,23 +156,20 @@ export async function executeRun(run: RunSpec, env: RunEnvironment): Promise<Run
   };
   await writeJsonAtomic(join(dir, RUN_FILES.config), config);
 
-  const vae = run.model === 'myronenko2018';
-  const batchSize = vae ? profile.training.myronenkoBatchSize : profile.training.batchSize;
   const weight =
     run.loss === 'wcel' ? foregroundWeight(split.train.map((r) => dataset.masks[r]!)) : undefined;
-  const loss = batchLossFor(run.loss, { vae, ...(weight === undefined ? {} : { weight }) });
 
-  const rng = new SeededRandom(seed);
-  const restore = installMathRandom(rng);
-  let model: LayersModel | undefined;
+  let network: SegmentationNetwork | undefined;
   try {
-    model = buildFromConfig(modelConfig, profile.model.batchNormMomentum);
+    network = buildFromConfig(modelConfig);
+    const { model } = network;
+    const loss = batchLossFor(run.loss, { network, ...(weight === undefined ? {} : { weight }) });
     const batches = runBatches({
       dataset,
       train,
       validation,
       mapRows: split.train,
-      batchSize,
+      batchSize: batchSizeFor(profile, run.model),
       augmentation: profile.training.augmentation,
       seed,
       withMaps: run.loss === 'rpdl',
@@ -216,7 +179,6 @@ export async function executeRun(run: RunSpec, env: RunEnvironment): Promise<Run
       model,
       loss,
       settings: profile.training,
-      rng,
       directory: dir,
       resume: env.resume,
       label: runId(run),
@@ -234,7 +196,7 @@ export async function executeRun(run: RunSpec, env: RunEnvironment): Promise<Run
     await mkdir(join(dir, RUN_FILES.predictions), { recursive: true });
     for (const bone of testBones(run.experiment, run.fold, dataset.layout)) {
       const x = boneInput(dataset, bone);
-      const binary = threshold(predictVolume(model, x));
+      const binary = threshold(predictVolume(network, x));
       x.dispose();
       predictions.set(bone, binary);
       await saveNpy(join(dir, RUN_FILES.predictions, `bone-${bone}.npy`), {
@@ -263,7 +225,6 @@ export async function executeRun(run: RunSpec, env: RunEnvironment): Promise<Run
     await writeJsonAtomic(metricsPath, metrics);
     return { status: 'trained', metrics, tensorCounts: result.tensorCounts };
   } finally {
-    restore();
-    model?.dispose();
+    network?.model.dispose();
   }
 }

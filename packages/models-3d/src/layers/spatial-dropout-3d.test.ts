@@ -48,7 +48,25 @@ describe('SpatialDropout3D', () => {
     expect(draw(a)).not.toEqual(first);
   });
 
-  it('rejects bad rates and non-rank-5 input', () => {
+  it('replays its masks from a saved random state', () => {
+    const x = ones([2, 1, 1, 1, 32]);
+    const layer = spatialDropout3d({ rate: 0.5, seed: 8 });
+    const draw = () => Array.from((layer.apply(x, { training: true }) as Tensor).dataSync());
+    const saved = layer.randomState();
+    const first = draw();
+    expect(layer.randomState()).not.toBe(saved);
+    const beforeInference = layer.randomState();
+    layer.apply(x);
+    expect(layer.randomState()).toBe(beforeInference);
+    layer.setRandomState(saved);
+    expect(draw()).toEqual(first);
+    expect(() => layer.setRandomState(-1)).toThrow(/32-bit unsigned integer/);
+  });
+
+  it('rejects bad rates, seeds and non-rank-5 input', () => {
+    expect(() => spatialDropout3d({ rate: 0.1, seed: 1.5 })).toThrow(
+      /SpatialDropout3D seed must be an integer, got 1.5/,
+    );
     expect(() => spatialDropout3d({ rate: 1 })).toThrow(/rate must be in \[0, 1\)/);
     expect(() => spatialDropout3d({ rate: -0.1 })).toThrow(/rate must be in \[0, 1\)/);
     expect(() => spatialDropout3d({ rate: 0.1 }).apply(ones([2, 3]))).toThrow(/rank-5 input/);

@@ -1,3 +1,4 @@
+import type { SeededRandom } from '@rpdl/random';
 import {
   cast,
   less,
@@ -8,6 +9,7 @@ import {
   tidy,
 } from '@tensorflow/tfjs-core';
 import { layers, type Shape } from '@tensorflow/tfjs-layers';
+import { layerRandom, type RandomStateLayer } from './layer-random.js';
 import {
   type CallKwargs,
   channelsOfRank5,
@@ -20,31 +22,41 @@ import {
 export interface SpatialDropout3DArgs extends LayerArgs {
   /** Probability of dropping a whole channel of a sample, in [0, 1). */
   rate: number;
-  /** Seed of the first mask; later calls use seed + 1, seed + 2, … (reproducible runs). */
+  /**
+   * Seed of the layer's generator, which draws the seed of every mask (reproducible runs);
+   * omitted means one `Math.random()` draw at construction.
+   */
   seed?: number;
 }
 
 /**
  * Drops entire feature maps (Keras `SpatialDropout3D`, channels last): during training, one
  * Bernoulli draw per sample and channel keeps a channel with probability `1 − rate` and scales
- * it by `1/(1 − rate)`; at inference it is the identity.
+ * it by `1/(1 − rate)`; at inference it is the identity. Each training call seeds its mask
+ * from the layer's own generator, whose state `randomState()` exposes for checkpoints.
  */
-export class SpatialDropout3D extends layers.Layer {
+export class SpatialDropout3D extends layers.Layer implements RandomStateLayer {
   static className = 'SpatialDropout3D';
   readonly rate: number;
   readonly seed: number | undefined;
-  private calls = 0;
+  private readonly random: SeededRandom;
 
   constructor(args: SpatialDropout3DArgs) {
     super(args);
     if (!(typeof args.rate === 'number' && args.rate >= 0 && args.rate < 1)) {
       throw new RangeError(`SpatialDropout3D rate must be in [0, 1), got ${String(args.rate)}`);
     }
-    if (args.seed !== undefined && !Number.isInteger(args.seed)) {
-      throw new RangeError(`SpatialDropout3D seed must be an integer, got ${String(args.seed)}`);
-    }
+    this.random = layerRandom(args.seed, SpatialDropout3D.className);
     this.rate = args.rate;
     this.seed = args.seed;
+  }
+
+  randomState(): number {
+    return this.random.state();
+  }
+
+  setRandomState(state: number): void {
+    this.random.setState(state);
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
@@ -57,9 +69,13 @@ export class SpatialDropout3D extends layers.Layer {
       const channels = channelsOfRank5(x.shape, SpatialDropout3D.className);
       if (!isTraining(kwargs) || this.rate === 0) return x;
       const keep = 1 - this.rate;
-      const seed = this.seed === undefined ? undefined : this.seed + this.calls;
-      this.calls += 1;
-      const draw = randomUniform([x.shape[0] as number, 1, 1, 1, channels], 0, 1, 'float32', seed);
+      const draw = randomUniform(
+        [x.shape[0] as number, 1, 1, 1, channels],
+        0,
+        1,
+        'float32',
+        this.random.nextUint32(),
+      );
       const mask = mul(cast(less(draw, keep), 'float32'), 1 / keep);
       return mul(x, mask);
     });

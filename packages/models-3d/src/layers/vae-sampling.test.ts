@@ -42,6 +42,19 @@ describe('VaeSampling', () => {
     expect(draw()).toEqual(draw());
   });
 
+  it('replays its noise from a saved random state', () => {
+    const layer = vaeSampling({ seed: 9 });
+    const draw = () =>
+      Array.from(
+        (layer.apply([zeros([2, 3]), zeros([2, 3])], { training: true }) as Tensor).dataSync(),
+      );
+    const saved = layer.randomState();
+    const first = draw();
+    expect(draw()).not.toEqual(first);
+    layer.setRandomState(saved);
+    expect(draw()).toEqual(first);
+  });
+
   it('checks its inputs', () => {
     const layer = vaeSampling();
     expect(() => layer.apply(input({ shape: [4] }))).toThrow(/two inputs: \[zMean, zLogVar\]/);

@@ -1,3 +1,4 @@
+import type { SeededRandom } from '@rpdl/random';
 import {
   add,
   exp,
@@ -8,30 +9,41 @@ import {
   tidy,
 } from '@tensorflow/tfjs-core';
 import { layers, type Shape } from '@tensorflow/tfjs-layers';
+import { layerRandom, type RandomStateLayer } from './layer-random.js';
 import { type CallKwargs, isTraining, type LayerArgs } from './layer-types.js';
 
 /** Options of {@link VaeSampling}. */
 export interface VaeSamplingArgs extends LayerArgs {
-  /** Seed of the first draw; later training calls use seed + 1, seed + 2, … */
+  /**
+   * Seed of the layer's generator, which seeds the noise of every training call; omitted means
+   * one `Math.random()` draw at construction.
+   */
   seed?: number;
 }
 
 /**
  * The VAE reparameterisation `z = μ + exp(½·log σ²)·ε`, ε ~ N(0, I), from inputs
  * `[zMean, zLogVar]` (both `[batch, latent]`). During training it samples; at inference it
- * returns μ, the posterior mean, so predictions are deterministic.
+ * returns μ, the posterior mean, so predictions are deterministic. The noise comes from the
+ * layer's own generator, whose state `randomState()` exposes for checkpoints.
  */
-export class VaeSampling extends layers.Layer {
+export class VaeSampling extends layers.Layer implements RandomStateLayer {
   static className = 'VaeSampling';
   readonly seed: number | undefined;
-  private calls = 0;
+  private readonly random: SeededRandom;
 
   constructor(args: VaeSamplingArgs = {}) {
     super(args);
-    if (args.seed !== undefined && !Number.isInteger(args.seed)) {
-      throw new RangeError(`VaeSampling seed must be an integer, got ${String(args.seed)}`);
-    }
+    this.random = layerRandom(args.seed, VaeSampling.className);
     this.seed = args.seed;
+  }
+
+  randomState(): number {
+    return this.random.state();
+  }
+
+  setRandomState(state: number): void {
+    this.random.setState(state);
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
@@ -51,9 +63,7 @@ export class VaeSampling extends layers.Layer {
     return tidy(() => {
       const [mean, logVar] = this.pair(inputs);
       if (!isTraining(kwargs)) return mean;
-      const seed = this.seed === undefined ? undefined : this.seed + this.calls;
-      this.calls += 1;
-      const epsilon = randomNormal(mean.shape, 0, 1, 'float32', seed);
+      const epsilon = randomNormal(mean.shape, 0, 1, 'float32', this.random.nextUint32());
       return add(mean, mul(exp(mul(logVar, 0.5)), epsilon));
     });
   }

@@ -1,14 +1,14 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { isensee2017 } from './isensee2017.js';
 import { type Myronenko2018Options, myronenko2018 } from './myronenko2018.js';
-import { MODEL_NAMES, type ModelName, type ModelOptions } from './options.js';
+import { MODEL_NAMES, type ModelName, type UnetFamilyOptions } from './options.js';
 import { unet3d } from './unet3d.js';
 import { vnet3d } from './vnet3d.js';
 
 /** The options type each model accepts. */
 export type OptionsFor<N extends ModelName> = N extends 'myronenko2018'
   ? Myronenko2018Options
-  : ModelOptions;
+  : UnetFamilyOptions;
 
 /**
  * Builds one of the paper's models by name (`MODEL_NAMES`).

@@ -1,6 +1,6 @@
 import { type LayersModel, model } from '@tensorflow/tfjs-layers';
-import { type ModelOptions, PAPER_DEFAULTS, resolveModelOptions } from './options.js';
-import { buildUnetFamily } from './unet-family.js';
+import type { UnetFamilyOptions } from './options.js';
+import { buildUnetFamily, resolveUnetFamilyOptions } from './unet-family.js';
 
 /**
  * Isensee et al. 2017 (BraTS 2017) as the paper's authors ran it: residual levels as in
@@ -12,8 +12,8 @@ import { buildUnetFamily } from './unet-family.js';
  * const net = isensee2017({ inputShape: [16, 16, 16, 1], depth: 3 });
  * net.outputs[0]?.shape; // [null, 16, 16, 16, 1]
  */
-export function isensee2017(options: ModelOptions = {}): LayersModel {
-  const resolved = resolveModelOptions('isensee2017', options, PAPER_DEFAULTS, (o) => o.depth - 1);
+export function isensee2017(options: UnetFamilyOptions = {}): LayersModel {
+  const resolved = resolveUnetFamilyOptions('isensee2017', options);
   const { input, output } = buildUnetFamily(resolved, {
     residualLevels: true,
     deepSupervision: true,

@@ -1,17 +1,10 @@
-import {
-  initializers,
-  type LayersModel,
-  layers,
-  model,
-  type SymbolicTensor,
-} from '@tensorflow/tfjs-layers';
+import { type LayersModel, layers, model, type SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { levelFilters } from '../filters.js';
 import { groupNormalization } from '../layers/group-normalization.js';
-import { spatialDropout3d } from '../layers/spatial-dropout-3d.js';
 import { upSampling3d } from '../layers/up-sampling-3d.js';
 import { vaeSampling } from '../layers/vae-sampling.js';
 import { type ModelOptions, type ResolvedModelOptions, resolveModelOptions } from './options.js';
-import { SeedSequence } from './seeds.js';
+import { apply, SeededBuilder } from './seeds.js';
 
 /** Activation after every group norm and the VAE's dense layer. */
 export type HiddenActivation = 'relu' | 'leakyRelu';
@@ -103,37 +96,13 @@ function resolve(options: Myronenko2018Options): MyronenkoSettings {
   };
 }
 
-function apply(layer: layers.Layer, x: SymbolicTensor | SymbolicTensor[]): SymbolicTensor {
-  return layer.apply(x) as SymbolicTensor;
-}
-
-class Builder {
-  private readonly seeds: SeedSequence;
-
+class Builder extends SeededBuilder {
   constructor(private readonly settings: MyronenkoSettings) {
-    this.seeds = new SeedSequence(settings.seed);
-  }
-
-  private init() {
-    const seed = this.seeds.take();
-    return initializers.glorotUniform(seed === undefined ? {} : { seed });
-  }
-
-  conv(x: SymbolicTensor, filters: number, kernelSize: number, strides = 1): SymbolicTensor {
-    return apply(
-      layers.conv3d({
-        filters,
-        kernelSize,
-        strides,
-        padding: 'same',
-        kernelInitializer: this.init(),
-      }),
-      x,
-    );
+    super(settings.seed);
   }
 
   dense(x: SymbolicTensor, units: number): SymbolicTensor {
-    return apply(layers.dense({ units, kernelInitializer: this.init() }), x);
+    return apply(layers.dense({ units, kernelInitializer: this.initializer() }), x);
   }
 
   act(x: SymbolicTensor): SymbolicTensor {
@@ -150,12 +119,6 @@ class Builder {
   resBlock(x: SymbolicTensor, filters: number): SymbolicTensor {
     const inner = this.conv(this.normAct(this.conv(this.normAct(x), filters, 3)), filters, 3);
     return apply(layers.add(), [x, inner]);
-  }
-
-  dropout(x: SymbolicTensor, rate: number): SymbolicTensor {
-    if (rate === 0) return x;
-    const seed = this.seeds.take();
-    return apply(spatialDropout3d(seed === undefined ? { rate } : { rate, seed }), x);
   }
 
   sample(mean: SymbolicTensor, logVar: SymbolicTensor): SymbolicTensor {

@@ -88,6 +88,31 @@ describe('model options', () => {
     );
   });
 
+  it('sets the batch-norm momentum of the U-net family and validates it', () => {
+    const momenta = (momentum?: number) =>
+      buildModel('isensee2017', {
+        ...small,
+        ...(momentum === undefined ? {} : { batchNormMomentum: momentum }),
+      })
+        .layers.filter((l) => l.getClassName() === 'BatchNormalization3D')
+        .map((l) => (l as unknown as { momentum: number }).momentum);
+    expect(new Set(momenta())).toEqual(new Set([0.99]));
+    expect(new Set(momenta(0.5))).toEqual(new Set([0.5]));
+    expect(new Set(momenta(0))).toEqual(new Set([0]));
+    expect(momenta(0.5)).toHaveLength(15);
+    expect(() => buildModel('unet3d', { batchNormMomentum: 1 })).toThrow(
+      /unet3d: batchNormMomentum must be in \[0, 1\), got 1/,
+    );
+    expect(() => buildModel('vnet3d', { batchNormMomentum: Number.NaN })).toThrow(
+      /vnet3d: batchNormMomentum must be in \[0, 1\), got NaN/,
+    );
+    // Myronenko18 normalises by groups: a batch-norm momentum there is a mistake, not a no-op.
+    // @ts-expect-error batchNormMomentum belongs to the U-net family only
+    expect(() => buildModel('myronenko2018', { batchNormMomentum: 0.9 })).toThrow(
+      /myronenko2018: unknown option 'batchNormMomentum'/,
+    );
+  });
+
   it('is reproducible from a seed', () => {
     const weights = (seed: number) =>
       buildModel('vnet3d', { ...small, baseFilters: 2, seed })

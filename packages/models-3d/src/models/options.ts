@@ -30,6 +30,16 @@ export interface ModelOptions {
   seed?: number;
 }
 
+/** Options of the batch-normalised networks (U-net, V-net, Isensee17). */
+export interface UnetFamilyOptions extends ModelOptions {
+  /**
+   * Weight of the old value in every batch-norm layer's moving mean and variance, in [0, 1).
+   * Default 0.99 (Keras). Smaller values let the inference statistics follow the weights in
+   * short runs.
+   */
+  batchNormMomentum?: number;
+}
+
 /** {@link ModelOptions} with every default filled in and validated. */
 export interface ResolvedModelOptions {
   inputShape: [number, number, number, number];

@@ -37,8 +37,8 @@ function binaryCrossEntropy(target: Tensor, p: Tensor): Scalar {
 }
 
 /** Mean loss of the first two and last two of `steps` Adam steps. */
-function trainSteps(model: LayersModel, steps: number, loss: () => Scalar) {
-  const optimizer = train.adam(0.03);
+function trainSteps(model: LayersModel, steps: number, loss: () => Scalar, learningRate = 0.03) {
+  const optimizer = train.adam(learningRate);
   const losses: number[] = [];
   for (let i = 0; i < steps; i++) {
     const value = optimizer.minimize(loss, true);
@@ -81,16 +81,25 @@ describe('training at 16³', () => {
       vaeLatentDim: 8,
       seed: 1,
     });
-    const { first, last, losses } = trainSteps(model, 8, () => {
-      const [seg, reconstruction, zMean, zLogVar] = model.apply(x, { training: true }) as Tensor[];
-      return myronenko2018Loss({
-        segmentationLoss: binaryCrossEntropy(y, seg as Tensor),
-        input: x,
-        reconstruction: reconstruction as Tensor,
-        zMean: zMean as Tensor,
-        zLogVar: zLogVar as Tensor,
-      });
-    });
+    const { first, last, losses } = trainSteps(
+      model,
+      8,
+      () => {
+        const [seg, reconstruction, zMean, zLogVar] = model.apply(x, {
+          training: true,
+        }) as Tensor[];
+        return myronenko2018Loss({
+          segmentationLoss: binaryCrossEntropy(y, seg as Tensor),
+          input: x,
+          reconstruction: reconstruction as Tensor,
+          zMean: zMean as Tensor,
+          zLogVar: zLogVar as Tensor,
+        });
+        // A third of the U-nets' rate: at 0.03 single steps jump up to fifty-fold through the
+        // sampled latent code, and whether eight steps end lower depends on the draws.
+      },
+      0.01,
+    );
     expect(losses.every(Number.isFinite)).toBe(true);
     expect(last, `losses ${losses.join(', ')}`).toBeLessThan(0.85 * first);
   });

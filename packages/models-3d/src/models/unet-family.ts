@@ -1,10 +1,14 @@
-import { initializers, layers, type SymbolicTensor } from '@tensorflow/tfjs-layers';
+import { layers, type SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { levelFilters } from '../filters.js';
 import { batchNormalization3d } from '../layers/batch-normalization-3d.js';
-import { spatialDropout3d } from '../layers/spatial-dropout-3d.js';
 import { upSampling3d } from '../layers/up-sampling-3d.js';
-import type { ResolvedModelOptions } from './options.js';
-import { SeedSequence } from './seeds.js';
+import {
+  PAPER_DEFAULTS,
+  type ResolvedModelOptions,
+  resolveModelOptions,
+  type UnetFamilyOptions,
+} from './options.js';
+import { apply, SeededBuilder } from './seeds.js';
 
 /** How encoder levels combine and how the output is read out. */
 export interface UnetFamilyVariant {
@@ -19,43 +23,48 @@ export interface UnetFamilyVariant {
 
 const LEAKY_ALPHA = 0.3;
 
-function apply(layer: layers.Layer, x: SymbolicTensor | SymbolicTensor[]): SymbolicTensor {
-  return layer.apply(x) as SymbolicTensor;
+/** {@link UnetFamilyOptions} with every default filled in and validated. */
+export interface ResolvedUnetFamilyOptions extends ResolvedModelOptions {
+  batchNormMomentum: number;
+}
+
+/**
+ * Fills in the paper's defaults and validates the options of U-net, V-net or Isensee17 (see
+ * `resolveModelOptions`), plus `batchNormMomentum` in [0, 1) (default 0.99).
+ *
+ * @example
+ * resolveUnetFamilyOptions('vnet3d', { batchNormMomentum: 0.9 }).batchNormMomentum; // 0.9
+ */
+export function resolveUnetFamilyOptions(
+  model: string,
+  options: UnetFamilyOptions,
+): ResolvedUnetFamilyOptions {
+  const base = resolveModelOptions(model, options, PAPER_DEFAULTS, (o) => o.depth - 1, [
+    'batchNormMomentum',
+  ]);
+  const batchNormMomentum = options.batchNormMomentum ?? 0.99;
+  if (!(typeof batchNormMomentum === 'number' && batchNormMomentum >= 0 && batchNormMomentum < 1)) {
+    throw new RangeError(
+      `${model}: batchNormMomentum must be in [0, 1), got ${String(batchNormMomentum)}`,
+    );
+  }
+  return { ...base, batchNormMomentum };
 }
 
 /** Builds layers of one network with per-layer seeds. */
-class Builder {
-  private readonly seeds: SeedSequence;
-
-  constructor(seed: number | undefined) {
-    this.seeds = new SeedSequence(seed);
-  }
-
-  conv(x: SymbolicTensor, filters: number, kernelSize: number, strides = 1): SymbolicTensor {
-    const seed = this.seeds.take();
-    return apply(
-      layers.conv3d({
-        filters,
-        kernelSize,
-        strides,
-        padding: 'same',
-        kernelInitializer: initializers.glorotUniform(seed === undefined ? {} : { seed }),
-      }),
-      x,
-    );
+class Builder extends SeededBuilder {
+  constructor(
+    seed: number | undefined,
+    private readonly batchNormMomentum: number,
+  ) {
+    super(seed);
   }
 
   /** Conv3D 'same' → batch norm → LeakyReLU(0.3). */
   block(x: SymbolicTensor, filters: number, kernelSize = 3, strides = 1): SymbolicTensor {
     const conv = this.conv(x, filters, kernelSize, strides);
-    const normed = apply(batchNormalization3d(), conv);
+    const normed = apply(batchNormalization3d({ momentum: this.batchNormMomentum }), conv);
     return apply(layers.leakyReLU({ alpha: LEAKY_ALPHA }), normed);
-  }
-
-  dropout(x: SymbolicTensor, rate: number): SymbolicTensor {
-    if (rate === 0) return x;
-    const seed = this.seeds.take();
-    return apply(spatialDropout3d(seed === undefined ? { rate } : { rate, seed }), x);
   }
 }
 
@@ -64,10 +73,10 @@ class Builder {
  * activated output `[batch, D, H, W, labels]`.
  */
 export function buildUnetFamily(
-  options: ResolvedModelOptions,
+  options: ResolvedUnetFamilyOptions,
   variant: UnetFamilyVariant,
 ): { input: SymbolicTensor; output: SymbolicTensor } {
-  const build = new Builder(options.seed);
+  const build = new Builder(options.seed, options.batchNormMomentum);
   const filters = levelFilters(options.baseFilters, options.depth);
   const input = layers.inputLayer({ inputShape: options.inputShape }).output as SymbolicTensor;
 

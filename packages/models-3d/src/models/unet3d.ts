@@ -1,6 +1,6 @@
 import { type LayersModel, model } from '@tensorflow/tfjs-layers';
-import { type ModelOptions, PAPER_DEFAULTS, resolveModelOptions } from './options.js';
-import { buildUnetFamily } from './unet-family.js';
+import type { UnetFamilyOptions } from './options.js';
+import { buildUnetFamily, resolveUnetFamilyOptions } from './unet-family.js';
 
 /**
  * 3D U-net as the paper's authors ran it: per level a convolution block (stride 2 below level
@@ -11,8 +11,8 @@ import { buildUnetFamily } from './unet-family.js';
  * const net = unet3d({ inputShape: [16, 16, 16, 1], depth: 3 });
  * net.outputs[0]?.shape; // [null, 16, 16, 16, 1]
  */
-export function unet3d(options: ModelOptions = {}): LayersModel {
-  const resolved = resolveModelOptions('unet3d', options, PAPER_DEFAULTS, (o) => o.depth - 1);
+export function unet3d(options: UnetFamilyOptions = {}): LayersModel {
+  const resolved = resolveUnetFamilyOptions('unet3d', options);
   const { input, output } = buildUnetFamily(resolved, {
     residualLevels: false,
     deepSupervision: false,

@@ -1,6 +1,6 @@
 import { type LayersModel, model } from '@tensorflow/tfjs-layers';
-import { type ModelOptions, PAPER_DEFAULTS, resolveModelOptions } from './options.js';
-import { buildUnetFamily } from './unet-family.js';
+import type { UnetFamilyOptions } from './options.js';
+import { buildUnetFamily, resolveUnetFamilyOptions } from './unet-family.js';
 
 /**
  * "V-net" as in the paper's authors' code: the U-net of {@link unet3d} with residual levels
@@ -12,8 +12,8 @@ import { buildUnetFamily } from './unet-family.js';
  * const net = vnet3d({ inputShape: [16, 16, 16, 1], depth: 3 });
  * net.outputs[0]?.shape; // [null, 16, 16, 16, 1]
  */
-export function vnet3d(options: ModelOptions = {}): LayersModel {
-  const resolved = resolveModelOptions('vnet3d', options, PAPER_DEFAULTS, (o) => o.depth - 1);
+export function vnet3d(options: UnetFamilyOptions = {}): LayersModel {
+  const resolved = resolveUnetFamilyOptions('vnet3d', options);
   const { input, output } = buildUnetFamily(resolved, {
     residualLevels: true,
     deepSupervision: false,

@@ -17,7 +17,10 @@ import { loadRunModel } from './trained-model.js';
  */
 export async function exportModel(args: ExportArgs, io: CliIo): Promise<number> {
   const backend = await selectBackend(args.backend, io.importer ? { importer: io.importer } : {});
-  const { model, id } = await loadRunModel(args.run);
+  const {
+    network: { model },
+    id,
+  } = await loadRunModel(args.run);
   try {
     await prepareOutputDirectory(args.out);
     await model.save(fileSystemModelIO(args.out));

@@ -42,11 +42,11 @@ export async function predict(args: PredictArgs, io: CliIo): Promise<number> {
   }
   const input = await loadNpy(args.input);
   const backend = await selectBackend(args.backend, io.importer ? { importer: io.importer } : {});
-  const { model, id, spatialShape } = await loadTrainedModel(args.model);
+  const { network, id, spatialShape } = await loadTrainedModel(args.model);
   try {
     checkSpatialShape(input.shape, spatialShape, args.input);
     const x = tensor(normalizeInput(input.data), [1, ...spatialShape, 1]);
-    const prediction = threshold(predictVolume(model, x));
+    const prediction = threshold(predictVolume(network, x));
     x.dispose();
     const output = args.output ?? args.input.replace(/(\.npy)?$/, '.prediction.npy');
     await saveNpy(output, {
@@ -72,7 +72,7 @@ export async function predict(args: PredictArgs, io: CliIo): Promise<number> {
     );
     return 0;
   } finally {
-    model.dispose();
+    network.model.dispose();
   }
 }
 

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import type { SegmentationNetwork } from '@rpdl/models-3d';
 import { loadCheckpoint, writeModelWeights } from '@rpdl/training';
+import { dispose, type Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { RUN_FILES } from '../../runs/run-dir.js';
 import { buildFromConfig, type RunConfig } from '../../runs/run-training.js';
@@ -9,7 +11,7 @@ import { UsageError } from '../errors.js';
 
 /** A model ready to predict, from a run directory or an exported model directory. */
 export interface TrainedModel {
-  model: LayersModel;
+  network: Pick<SegmentationNetwork, 'model' | 'segment'>;
   /** The run id, or the exported directory's name. */
   id: string;
   spatialShape: [number, number, number];
@@ -33,19 +35,30 @@ async function readRunConfig(dir: string, flag: string | undefined): Promise<Run
  * came from, for the error message.
  *
  * @example
- * const { model } = await loadRunModel('runs/quick/runs/exp1/unet3d/rpdl/fold-0');
+ * const { network } = await loadRunModel('runs/quick/runs/exp1/unet3d/rpdl/fold-0');
  */
 export async function loadRunModel(dir: string, flag?: string): Promise<TrainedModel> {
   const config = await readRunConfig(dir, flag);
   const best = await loadCheckpoint(join(dir, RUN_FILES.best));
-  const model = buildFromConfig(config.model);
+  const network = buildFromConfig(config.model);
   try {
-    writeModelWeights(model, best.tensors);
+    writeModelWeights(network.model, best.tensors);
   } catch (error) {
-    model.dispose();
+    network.model.dispose();
     throw error;
   }
-  return { model, id: config.id, spatialShape: [...config.spatialShape] };
+  return { network, id: config.id, spatialShape: [...config.spatialShape] };
+}
+
+/**
+ * The segmentation of an exported model: every @rpdl/models-3d network puts it first among its
+ * outputs (Myronenko18's VAE outputs follow and are freed here).
+ */
+function firstOutput(model: LayersModel, input: Tensor): Tensor {
+  const out = model.predict(input) as Tensor | Tensor[];
+  if (!Array.isArray(out)) return out;
+  dispose(out.slice(1));
+  return out[0]!;
 }
 
 /**
@@ -53,7 +66,7 @@ export async function loadRunModel(dir: string, flag?: string): Promise<TrainedM
  * (model.json) or a run directory (config.json + best.ckpt).
  *
  * @example
- * const { model, spatialShape } = await loadTrainedModel('exported/unet');
+ * const { network, spatialShape } = await loadTrainedModel('exported/unet');
  */
 export async function loadTrainedModel(dir: string): Promise<TrainedModel> {
   if (!isSavedModelDirectory(dir)) return loadRunModel(dir, '--model');
@@ -66,5 +79,9 @@ export async function loadTrainedModel(dir: string): Promise<TrainedModel> {
       `--model ${dir} takes input of shape [${shape}]; expected a 3D model with input [batch, depth, height, width, 1]`,
     );
   }
-  return { model, id: basename(dir), spatialShape: spatial as [number, number, number] };
+  return {
+    network: { model, segment: (input) => firstOutput(model, input) },
+    id: basename(dir),
+    spatialShape: spatial as [number, number, number],
+  };
 }
