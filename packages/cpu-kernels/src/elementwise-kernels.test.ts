@@ -1,5 +1,5 @@
 import '@tensorflow/tfjs-backend-cpu';
-import { setBackend, tensor } from '@tensorflow/tfjs-core';
+import { cast, setBackend, tensor } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { operandMode } from './elementwise-kernels.js';
 import { nativeFallbacks } from './kernel-support.js';
@@ -64,6 +64,21 @@ describe.skipIf(!nativeTestsEnabled)(
   () => {
     beforeAll(async () => {
       await setBackend('cpu');
+    });
+
+    it('leaves a float32 tensor cast from bool (a shared Uint8Array) to the stock kernel', () => {
+      // The cpu backend's Cast from bool to float32 keeps the bool tensor's Uint8Array.
+      const mask = cast(tensor([1, 0, 1, 1], [4], 'bool'), 'float32');
+      const x = tensor([0.5, -2, 3, 4], [4]);
+      for (const kernel of ['Multiply', 'Add']) {
+        const { stock, native } = stockAndNative(kernel, { a: x, b: mask }, {});
+        expect([...native]).toEqual([...stock]);
+        expect(nativeFallbacks().has(kernel)).toBe(false);
+      }
+      const { stock, native } = stockAndNative('Neg', { x: mask }, {});
+      expect([...native]).toEqual([-1, -0, -1, -1]);
+      expect([...native]).toEqual([...stock]);
+      expect(nativeFallbacks().has('Neg')).toBe(false);
     });
 
     for (const kernel of BINARY) {

@@ -7,7 +7,7 @@ import {
   type TensorInfo,
   util,
 } from '@tensorflow/tfjs-core';
-import { float32Values } from './kernel-support.js';
+import { float32Values, float32ValuesIfPlain } from './kernel-support.js';
 import { BinaryOp, type NativeAddon, OperandMode, UnaryOp } from './native-binding.js';
 
 type Mode = (typeof OperandMode)[keyof typeof OperandMode];
@@ -44,21 +44,16 @@ export function operandMode(
 export function binaryNative(addon: NativeAddon, op: number, outDtype: 'float32' | 'bool') {
   return (inputs: NamedTensorInfoMap, backend: MathBackendCPU): TensorInfo | undefined => {
     const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
-    if (a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
+    const aValues = float32ValuesIfPlain(backend, a);
+    const bValues = float32ValuesIfPlain(backend, b);
+    if (aValues === undefined || bValues === undefined) return undefined;
     const outShape = backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
     const size = util.sizeFromShape(outShape);
     const aMode = operandMode(a.shape, outShape);
     const bMode = operandMode(b.shape, outShape);
     if (size === 0 || aMode === undefined || bMode === undefined) return undefined;
     const out = outDtype === 'bool' ? new Uint8Array(size) : new Float32Array(size);
-    addon.binary(
-      op,
-      float32Values(backend, a, 'a'),
-      aMode,
-      float32Values(backend, b, 'b'),
-      bMode,
-      out,
-    );
+    addon.binary(op, aValues, aMode, bValues, bMode, out);
     return backend.makeTensorInfo(outShape, outDtype, out);
   };
 }
@@ -78,7 +73,8 @@ export function reduceNative(addon: NativeAddon, isMean: boolean) {
   ): TensorInfo | undefined => {
     const { x } = inputs as { x: TensorInfo };
     const { axis, keepDims } = attrs as { axis: number | number[]; keepDims: boolean };
-    if (x.dtype !== 'float32') return undefined;
+    const xValues = float32ValuesIfPlain(backend, x);
+    if (xValues === undefined) return undefined;
     const axes = [...new Set(util.parseAxisParam(axis, x.shape))].sort((p, q) => p - q);
     const first = axes[0];
     const last = axes[axes.length - 1];
@@ -93,7 +89,7 @@ export function reduceNative(addon: NativeAddon, isMean: boolean) {
       ? backend_util.expandShapeToKeepDim(reducedShape, axes)
       : reducedShape;
     const out = new Float32Array(outer * inner);
-    addon.reduceSum(float32Values(backend, x, 'x'), out, outer, mid, inner, isMean ? 1 / mid : 1);
+    addon.reduceSum(xValues, out, outer, mid, inner, isMean ? 1 / mid : 1);
     return backend.makeTensorInfo(outShape, 'float32', out);
   };
 }
@@ -208,9 +204,10 @@ export function leakyReluNative(addon: NativeAddon) {
     attrs: NamedAttrMap,
   ): TensorInfo | undefined => {
     const { x } = inputs as { x: TensorInfo };
-    if (x.dtype !== 'float32') return undefined;
+    const xValues = float32ValuesIfPlain(backend, x);
+    if (xValues === undefined) return undefined;
     const out = new Float32Array(util.sizeFromShape(x.shape));
-    addon.leakyRelu(float32Values(backend, x, 'x'), out, (attrs as { alpha: number }).alpha);
+    addon.leakyRelu(xValues, out, (attrs as { alpha: number }).alpha);
     return backend.makeTensorInfo(x.shape, 'float32', out);
   };
 }
@@ -224,9 +221,10 @@ export function leakyReluNative(addon: NativeAddon) {
 export function unaryNative(addon: NativeAddon, op: number) {
   return (inputs: NamedTensorInfoMap, backend: MathBackendCPU): TensorInfo | undefined => {
     const { x } = inputs as { x: TensorInfo };
-    if (x.dtype !== 'float32') return undefined;
+    const xValues = float32ValuesIfPlain(backend, x);
+    if (xValues === undefined) return undefined;
     const out = new Float32Array(util.sizeFromShape(x.shape));
-    addon.unary(op, float32Values(backend, x, 'x'), out);
+    addon.unary(op, xValues, out);
     return backend.makeTensorInfo(x.shape, 'float32', out);
   };
 }
