@@ -68,6 +68,40 @@ export interface NativeAddon {
   select(condition: Uint8Array, t: Float32Array, e: Float32Array, out: Float32Array): void;
   /** `op`: see {@link UnaryOp}. */
   unary(op: number, x: Float32Array, out: Float32Array): void;
+  /**
+   * Fused normalisation of x viewed as [blocks, rows, channels] with statistics per block and
+   * channel group: y = γ·(x − μ)/√(σ² + ε) + β; writes y and the [blocks, groups] mean and biased
+   * variance.
+   */
+  channelNormForward(
+    x: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    y: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    blocks: number,
+    rows: number,
+    channels: number,
+    groups: number,
+    epsilon: number,
+  ): void;
+  /** Gradient of {@link NativeAddon.channelNormForward} for x, γ and β, from its statistics. */
+  channelNormBackward(
+    dy: Float32Array,
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    gamma: Float32Array,
+    dx: Float32Array,
+    dgamma: Float32Array,
+    dbeta: Float32Array,
+    blocks: number,
+    rows: number,
+    channels: number,
+    groups: number,
+    epsilon: number,
+  ): void;
   /** OpenMP threads the kernels run on. */
   threads(): number;
 }

@@ -4,9 +4,16 @@ import '@tensorflow/tfjs-backend-cpu';
 import {
   getKernel,
   type KernelConfig,
+  type KernelFunc,
   registerKernel,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
+import {
+  CHANNEL_NORM_GRAD_KERNEL,
+  CHANNEL_NORM_KERNEL,
+  channelNormGradNative,
+  channelNormNative,
+} from './channel-norm-kernels.js';
 import {
   conv3dBackpropFilterNative,
   conv3dBackpropInputNative,
@@ -50,6 +57,15 @@ const NATIVE_KERNELS: ReadonlyArray<readonly [string, (addon: NativeAddon) => Na
   ),
 ];
 
+/**
+ * Kernels the stock backend lacks, added rather than replaced: the fused normalisation that
+ * `@rpdl/models-3d`'s batch and group norm layers call when the active backend has it.
+ */
+const ADDED_KERNELS: ReadonlyArray<readonly [string, (addon: NativeAddon) => KernelFunc]> = [
+  [CHANNEL_NORM_KERNEL, (addon) => channelNormNative(addon) as unknown as KernelFunc],
+  [CHANNEL_NORM_GRAD_KERNEL, (addon) => channelNormGradNative(addon) as unknown as KernelFunc],
+];
+
 /** Whether the native kernels can be (or are) used, and which. */
 export interface CpuKernelStatus {
   /** The addon loaded: registering replaces `kernels`. */
@@ -78,7 +94,7 @@ export function nativeKernelStatus(): CpuKernelStatus {
   if (!addon) return { available: false, reason, kernels: [], registered: false };
   return {
     available: true,
-    kernels: NATIVE_KERNELS.map(([name]) => name),
+    kernels: [...NATIVE_KERNELS, ...ADDED_KERNELS].map(([name]) => name),
     onednnVersion: addon.onednnVersion(),
     registered: stockConfigs.size > 0,
   };
@@ -107,12 +123,16 @@ export function registerCpuKernels(): CpuKernelStatus {
       unregisterKernel(name, BACKEND);
       registerKernel(withFallback(stock, factory(addon)));
     }
+    for (const [name, factory] of ADDED_KERNELS) {
+      registerKernel({ kernelName: name, backendName: BACKEND, kernelFunc: factory(addon) });
+    }
   }
   return nativeKernelStatus();
 }
 
 /**
- * Puts the stock tfjs kernels back (for side-by-side comparisons); returns the restored names.
+ * Puts the stock tfjs kernels back and removes the added ones (for side-by-side comparisons);
+ * returns the names of the kernels restored or removed.
  *
  * @example
  * registerCpuKernels();
@@ -123,6 +143,12 @@ export function unregisterCpuKernels(): string[] {
   for (const [name, stock] of stockConfigs) {
     unregisterKernel(name, BACKEND);
     registerKernel(stock);
+  }
+  if (stockConfigs.size > 0) {
+    for (const [name] of ADDED_KERNELS) {
+      if (getKernel(name, BACKEND)) unregisterKernel(name, BACKEND);
+      restored.push(name);
+    }
   }
   stockConfigs.clear();
   return restored;
