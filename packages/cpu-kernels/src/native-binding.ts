@@ -65,6 +65,8 @@ export interface NativeAddon {
     bytes: number,
   ): void;
   leakyRelu(x: Float32Array, out: Float32Array, alpha: number): void;
+  /** out[i] = x[i] > 0 ? dy[i] : α·dy[i] (α rounded to float32). */
+  leakyReluGrad(dy: Float32Array, x: Float32Array, out: Float32Array, alpha: number): void;
   select(condition: Uint8Array, t: Float32Array, e: Float32Array, out: Float32Array): void;
   /** `op`: see {@link UnaryOp}. */
   unary(op: number, x: Float32Array, out: Float32Array): void;

@@ -2,9 +2,12 @@
 // are replaced, and that a later import of it cannot overwrite the native ones.
 import '@tensorflow/tfjs-backend-cpu';
 import {
+  type GradConfig,
+  getGradient,
   getKernel,
   type KernelConfig,
   type KernelFunc,
+  registerGradient,
   registerKernel,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
@@ -31,6 +34,11 @@ import {
   unaryNative,
 } from './elementwise-kernels.js';
 import { type NativeKernelImpl, withFallback } from './kernel-support.js';
+import {
+  LEAKY_RELU_GRAD_KERNEL,
+  leakyReluGradNative,
+  nativeLeakyReluGradConfig,
+} from './leaky-relu-grad.js';
 import { maxPool3dGradNative, maxPool3dNative } from './max-pool3d-kernels.js';
 import { loadNativeAddon, type NativeAddon } from './native-binding.js';
 
@@ -64,7 +72,11 @@ const NATIVE_KERNELS: ReadonlyArray<readonly [string, (addon: NativeAddon) => Na
 const ADDED_KERNELS: ReadonlyArray<readonly [string, (addon: NativeAddon) => KernelFunc]> = [
   [CHANNEL_NORM_KERNEL, (addon) => channelNormNative(addon) as unknown as KernelFunc],
   [CHANNEL_NORM_GRAD_KERNEL, (addon) => channelNormGradNative(addon) as unknown as KernelFunc],
+  [LEAKY_RELU_GRAD_KERNEL, leakyReluGradNative],
 ];
+
+/** tfjs's own LeakyReLU gradient while the dispatching one is registered. */
+let stockLeakyReluGrad: GradConfig | undefined;
 
 /** Whether the native kernels can be (or are) used, and which. */
 export interface CpuKernelStatus {
@@ -126,6 +138,13 @@ export function registerCpuKernels(): CpuKernelStatus {
     for (const [name, factory] of ADDED_KERNELS) {
       registerKernel({ kernelName: name, backendName: BACKEND, kernelFunc: factory(addon) });
     }
+    // tfjs's gradients are registered by whoever loads them (tfjs-layers, @tensorflow/tfjs);
+    // without them there is nothing to differentiate yet, and nothing to replace.
+    const leakyGrad = getGradient('LeakyRelu');
+    if (leakyGrad) {
+      stockLeakyReluGrad = leakyGrad;
+      registerGradient(nativeLeakyReluGradConfig(leakyGrad));
+    }
   }
   return nativeKernelStatus();
 }
@@ -149,6 +168,10 @@ export function unregisterCpuKernels(): string[] {
       if (getKernel(name, BACKEND)) unregisterKernel(name, BACKEND);
       restored.push(name);
     }
+  }
+  if (stockLeakyReluGrad) {
+    registerGradient(stockLeakyReluGrad);
+    stockLeakyReluGrad = undefined;
   }
   stockConfigs.clear();
   return restored;
