@@ -2,24 +2,31 @@
 // their PyTorch twins (bench/torch_twins.py), side by side in one run:
 //   pnpm --filter @rpdl/cpu-kernels bench                         (every case; a few minutes)
 //   pnpm --filter @rpdl/cpu-kernels bench -- --cases unet3d,quick --seconds 10
-// --cases picks cases whose label contains one of the words; --seconds bounds each timing.
+//   pnpm --filter @rpdl/cpu-kernels bench -- --cases unet3d,quick --stock
+// --cases picks cases whose label contains one of the words; --seconds bounds each timing;
+// --stock also times the stock tfjs kernels (one step after one warm-up: minutes at 64³).
 import '@tensorflow/tfjs-backend-cpu';
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { engine, setBackend } from '@tensorflow/tfjs-core';
-import { registerCpuKernels } from '../src/index.js';
+import { registerCpuKernels, unregisterCpuKernels } from '../src/index.js';
 import { loadNativeAddon } from '../src/native-binding.js';
 import { productStep, STEP_CASES, type StepCase, trainableParams } from './product-step.js';
 
 const PYTHON = process.env.RPDL_BENCH_PYTHON ?? '/usr/bin/python3';
 
-function parseArgs(argv: string[]): { cases: StepCase[]; seconds: number } {
+function parseArgs(argv: string[]): { cases: StepCase[]; seconds: number; stock: boolean } {
   let cases = [...STEP_CASES];
   let seconds = 15;
+  let stock = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === '--') continue;
+    if (flag === '--stock') {
+      stock = true;
+      continue;
+    }
     const value = argv[++i];
     if (flag === '--cases') {
       const words = (value ?? '').split(',').filter((w) => w.length > 0);
@@ -33,10 +40,10 @@ function parseArgs(argv: string[]): { cases: StepCase[]; seconds: number } {
       seconds = Number(value);
       if (!(seconds > 0)) throw new Error(`--seconds must be a positive number, got ${value}`);
     } else {
-      throw new Error(`unknown argument ${flag}; expected --cases words or --seconds n`);
+      throw new Error(`unknown argument ${flag}; expected --cases words, --seconds n or --stock`);
     }
   }
-  return { cases, seconds };
+  return { cases, seconds, stock };
 }
 
 function median(values: number[]): number {
@@ -91,7 +98,7 @@ function runTwin(c: StepCase, params: number, threads: number, seconds: number):
   return JSON.parse(line) as TorchResult;
 }
 
-const { cases, seconds } = parseArgs(process.argv.slice(2));
+const { cases, seconds, stock } = parseArgs(process.argv.slice(2));
 await setBackend('cpu');
 // The stock backend's install-tfjs-node banner would land in the table.
 (engine().backend as { firstUse?: boolean }).firstUse = false;
@@ -121,14 +128,23 @@ interface Row {
   params: number;
   tfjs: number;
   torch?: number;
+  stock?: number;
 }
 const rows: Row[] = [];
 for (const c of cases) {
   const { net, step } = productStep(c);
   const params = trainableParams(net);
   const tfjs = median(timeSteps(step, seconds, 200)) / c.batch;
-  net.dispose();
   const row: Row = { label: c.label, params, tfjs };
+  if (stock) {
+    unregisterCpuKernels();
+    step();
+    const t0 = performance.now();
+    step();
+    row.stock = (performance.now() - t0) / 1e3 / c.batch;
+    registerCpuKernels();
+  }
+  net.dispose();
   if (!torchMissing) {
     const twin = runTwin(c, params, threads, seconds);
     row.torch = twin.secondsPerSample;
@@ -138,14 +154,14 @@ for (const c of cases) {
 }
 
 console.log(
-  '| model | trainable params | tfjs-native s/sample | PyTorch s/sample | ratio (tfjs / PyTorch) | tfjs samples/s |',
+  `| model | trainable params | tfjs-native s/sample | PyTorch s/sample | ratio (tfjs / PyTorch) | tfjs samples/s |${stock ? ' stock tfjs s/sample | stock / native |' : ''}`,
 );
-console.log('|---|---:|---:|---:|---:|---:|');
+console.log(`|---|---:|---:|---:|---:|---:|${stock ? '---:|---:|' : ''}`);
 for (const r of rows) {
   const torch = r.torch === undefined ? '—' : r.torch.toFixed(4);
   const ratio = r.torch === undefined ? '—' : `${(r.tfjs / r.torch).toFixed(2)}×`;
   console.log(
-    `| ${r.label} | ${r.params.toLocaleString('en-US')} | ${r.tfjs.toFixed(4)} | ${torch} | ${ratio} | ${(1 / r.tfjs).toFixed(1)} |`,
+    `| ${r.label} | ${r.params.toLocaleString('en-US')} | ${r.tfjs.toFixed(4)} | ${torch} | ${ratio} | ${(1 / r.tfjs).toFixed(1)} |${r.stock === undefined ? '' : ` ${r.stock.toFixed(2)} | ${(r.stock / r.tfjs).toFixed(0)}× |`}`,
   );
 }
 console.log(`\nload average at end: ${load()}`);

@@ -11,6 +11,7 @@ import {
   registerKernel,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
+import type { UnavailableCause } from './build-diagnosis.js';
 import {
   CHANNEL_NORM_GRAD_KERNEL,
   CHANNEL_NORM_KERNEL,
@@ -84,6 +85,8 @@ export interface CpuKernelStatus {
   available: boolean;
   /** When unavailable: one line saying why and how to enable the native kernels. */
   reason?: string;
+  /** When unavailable: the cause, for programs that advise differently per cause. */
+  cause?: UnavailableCause;
   /** Names of the cpu kernels that are (after registering) or would be replaced. */
   kernels: string[];
   /** oneDNN's version, when available. */
@@ -102,8 +105,8 @@ const stockConfigs = new Map<string, KernelConfig>();
  * if (!status.available) console.warn(status.reason);
  */
 export function nativeKernelStatus(): CpuKernelStatus {
-  const { addon, reason } = loadNativeAddon();
-  if (!addon) return { available: false, reason, kernels: [], registered: false };
+  const { addon, reason, cause } = loadNativeAddon();
+  if (!addon) return { available: false, reason, cause, kernels: [], registered: false };
   return {
     available: true,
     kernels: [...NATIVE_KERNELS, ...ADDED_KERNELS].map(([name]) => name),
