@@ -1,6 +1,6 @@
-// Stock vs native tfjs cpu kernels and U-net training steps, side by side in one run:
-//   pnpm --filter @rpdl/cpu-kernels bench            (32³ and 64³ steps; several minutes)
-//   pnpm --filter @rpdl/cpu-kernels bench -- --quick (32³ step only)
+// Stock vs native tfjs cpu kernels, side by side in one run (about a minute):
+//   pnpm --filter @rpdl/cpu-kernels bench:kernels
+// Whole training steps of the product's networks: bench/training-step.ts (`bench`).
 import '@tensorflow/tfjs-backend-cpu';
 import { availableParallelism } from 'node:os';
 import {
@@ -9,15 +9,10 @@ import {
   randomUniform,
   setBackend,
   type Tensor,
-  tidy,
-  train,
-  variableGrads,
 } from '@tensorflow/tfjs-core';
 import { nativeKernelStatus, registerCpuKernels, unregisterCpuKernels } from '../src/index.js';
 import { loadNativeAddon } from '../src/native-binding.js';
-import { buildUnet, type UnetOptions, unetForwardFlops, unetLoss } from './unet-model.js';
 
-const quick = process.argv.includes('--quick');
 await setBackend('cpu');
 const status = nativeKernelStatus();
 if (!status.available) {
@@ -202,51 +197,5 @@ for (const c of kernelCases) {
   const gflops = (ms: number) => (c.flops / 1e6 / ms).toFixed(2);
   console.log(
     `| ${c.label} | ${stockMs.toFixed(1)} | ${nativeMs.toFixed(2)} | ${gflops(stockMs)} | ${gflops(nativeMs)} | ${(stockMs / nativeMs).toFixed(0)}× |`,
-  );
-}
-
-/** One SGD training step of the U-net; returns a function that runs it. */
-function trainingStep(options: UnetOptions, batch: number): () => void {
-  const net = buildUnet(options);
-  const shape = [batch, options.size, options.size, options.size, 1];
-  const x = randomUniform(shape, 0, 1, 'float32', 1);
-  const y = randomUniform(shape, 0, 1, 'float32', 2);
-  const optimizer = train.sgd(1e-3);
-  return () => {
-    tidy(() => {
-      const { value, grads } = variableGrads(() => unetLoss(net, x, y));
-      optimizer.applyGradients(grads);
-      value.dataSync();
-    });
-  };
-}
-
-// All native steps first, then the stock ones: a stock 64³ step leaves gigabytes of garbage
-// whose collection would otherwise land in the native timings.
-const steps = (quick ? [32] : [32, 64]).map((size) => {
-  const options = { size, baseFilters: 4, depth: 5, seed: 1 };
-  return { size, options, step: trainingStep(options, 2), nativeMs: 0, stockMs: 0 };
-});
-registerCpuKernels();
-for (const s of steps) {
-  // The first native step builds and times every primitive (seconds at 64³); the second still
-  // settles the heap. Medians over at least 10 s of steps after that.
-  s.nativeMs = time(s.step, 10000, 15, 2);
-}
-unregisterCpuKernels();
-for (const s of steps) {
-  // Stock 64³ steps take minutes: one warm-up and one or two timed runs.
-  s.stockMs = time(s.step, s.size >= 64 ? 1 : 20000, 2);
-}
-registerCpuKernels();
-
-console.log(
-  '\n| U-net step (4 base filters, depth 5, batch 2) | conv GFLOP | stock ms | native ms | speed-up |',
-);
-console.log('|---|---:|---:|---:|---:|');
-for (const s of steps) {
-  const gflop = (3 * unetForwardFlops(s.options, 2)) / 1e9;
-  console.log(
-    `| ${s.size}³ | ${gflop.toFixed(2)} | ${s.stockMs.toFixed(0)} | ${s.nativeMs.toFixed(0)} | ${(s.stockMs / s.nativeMs).toFixed(1)}× |`,
   );
 }

@@ -1,27 +1,33 @@
-// Prints where a U-net training step spends its time, per tfjs kernel:
-//   tsx bench/profile-step.ts [size] [native|stock]
+// Where one training step of a product network spends its time, per tfjs kernel:
+//   pnpm --filter @rpdl/cpu-kernels bench:profile [-- --case unet3d] [--stock]
+// --case picks the first benchmark case whose label contains the word (default: unet3d 64³);
+// --stock profiles the stock tfjs kernels instead of the native ones.
 import '@tensorflow/tfjs-backend-cpu';
-import { profile, randomUniform, setBackend, tidy, variableGrads } from '@tensorflow/tfjs-core';
+import { engine, profile, setBackend } from '@tensorflow/tfjs-core';
 import { registerCpuKernels } from '../src/index.js';
-import { buildUnet, unetLoss } from './unet-model.js';
+import { productStep, STEP_CASES } from './product-step.js';
 
-const size = Number(process.argv[2] ?? 32);
-const mode = process.argv[3] ?? 'native';
+const argv = process.argv.slice(2).filter((a) => a !== '--');
+const word = argv.includes('--case') ? argv[argv.indexOf('--case') + 1] : 'unet3d';
+const stock = argv.includes('--stock');
+const c = STEP_CASES.find((s) => s.label.includes(word ?? ''));
+if (!c)
+  throw new Error(`--case ${word} matches none of: ${STEP_CASES.map((s) => s.label).join('; ')}`);
 await setBackend('cpu');
-if (mode === 'native') console.log(registerCpuKernels());
-const net = buildUnet({ size, baseFilters: 4, depth: 5, seed: 1 });
-const x = randomUniform([2, size, size, size, 1], 0, 1, 'float32', 3);
-const y = randomUniform([2, size, size, size, 1], 0, 1, 'float32', 4);
-const step = () =>
-  tidy(() => {
-    const { value, grads } = variableGrads(() => unetLoss(net, x, y));
-    value.dataSync();
-    for (const g of Object.values(grads)) g.dataSync();
-  });
+(engine().backend as { firstUse?: boolean }).firstUse = false;
+if (!stock) {
+  const status = registerCpuKernels();
+  if (!status.available) throw new Error(`native kernels unavailable: ${status.reason}`);
+}
+const { step } = productStep(c);
+step();
 step();
 const t0 = performance.now();
+step();
+const plain = performance.now() - t0;
+const t1 = performance.now();
 const info = await profile(step);
-const wall = performance.now() - t0;
+const wall = performance.now() - t1;
 const byKernel = new Map<string, { ms: number; calls: number }>();
 for (const k of info.kernels) {
   const entry = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
@@ -32,10 +38,12 @@ for (const k of info.kernels) {
 const rows = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms);
 const total = rows.reduce((s, [, e]) => s + e.ms, 0);
 console.log(
-  `${mode} ${size}³ batch 2: wall ${wall.toFixed(0)} ms (profiled), kernels ${total.toFixed(0)} ms`,
+  `${stock ? 'stock' : 'native'} ${c.label}: step ${plain.toFixed(0)} ms unprofiled, ${wall.toFixed(0)} ms profiled; kernels ${total.toFixed(0)} ms in ${info.kernels.length} calls; outside kernels ${(plain - total).toFixed(0)} ms`,
 );
-for (const [name, e] of rows.slice(0, 25)) {
+console.log('| kernel | ms | share of kernel time | calls |');
+console.log('|---|---:|---:|---:|');
+for (const [name, e] of rows.slice(0, 30)) {
   console.log(
-    `${name.padEnd(24)} ${e.ms.toFixed(1).padStart(9)} ms ${((100 * e.ms) / total).toFixed(1).padStart(5)}% ${String(e.calls).padStart(5)} calls`,
+    `| ${name} | ${e.ms.toFixed(1)} | ${((100 * e.ms) / total).toFixed(1)}% | ${e.calls} |`,
   );
 }

@@ -440,6 +440,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("onednnVersion", Napi::Function::New(env, Version));
   RegisterElementwise(env, exports);
   RegisterMaxPoolGrad(env, exports);
+  RegisterChannelNorm(env, exports);
   return exports;
 }
 

@@ -282,6 +282,27 @@ Napi::Value UnaryOp(const Napi::CallbackInfo &info) {
   return info.Env().Undefined();
 }
 
+// leakyReluGrad(dy, x, out, alpha): out[i] = x[i] > 0 ? dy[i] : α·dy[i], the gradient tfjs builds
+// from greater, mul and where (three passes and a mask) in one pass. α is rounded to float32
+// first, as tfjs's scalar is, so the product rounds exactly as the stock Multiply's.
+Napi::Value LeakyReluGrad(const Napi::CallbackInfo &info) {
+  const float *__restrict dy = Floats(info[0], "dy");
+  const float *__restrict x = Floats(info[1], "x");
+  float *__restrict out = Floats(info[2], "out");
+  const float alpha = static_cast<float>(info[3].As<Napi::Number>().DoubleValue());
+  const int64_t n = Length(info[2]);
+  if (Length(info[0]) != n || Length(info[1]) != n) {
+    throw Napi::RangeError::New(info.Env(), "leakyReluGrad: length mismatch");
+  }
+  AdviseHugePages(out, static_cast<size_t>(n) * sizeof(float));
+#pragma omp parallel for schedule(static) if (n > kParallelThreshold)
+  for (int64_t i = 0; i < n; ++i) {
+    const float g = dy[i];
+    out[i] = x[i] > 0.0f ? g : g * alpha;
+  }
+  return info.Env().Undefined();
+}
+
 // select(condition: Uint8Array, t, e, out): out[i] = condition[i] ? t[i] : e[i], as a bit mask
 // blend (exact for every value, NaN and infinities included) so random conditions cost no
 // mispredicted branches.
@@ -313,6 +334,7 @@ void RegisterElementwise(Napi::Env env, Napi::Object exports) {
   exports.Set("reduceSum", Napi::Function::New(env, ReduceSum));
   exports.Set("copyRows", Napi::Function::New(env, CopyRows));
   exports.Set("leakyRelu", Napi::Function::New(env, LeakyRelu));
+  exports.Set("leakyReluGrad", Napi::Function::New(env, LeakyReluGrad));
   exports.Set("select", Napi::Function::New(env, Select));
   exports.Set("unary", Napi::Function::New(env, UnaryOp));
   exports.Set("threads", Napi::Function::New(env, [](const Napi::CallbackInfo &info) {

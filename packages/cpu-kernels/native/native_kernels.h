@@ -29,3 +29,6 @@ inline void AdviseHugePages(void *data, size_t bytes) {
   (void)bytes;
 #endif
 }
+
+// Adds the fused batch-norm / group-norm training kernels (forward and backward) to the exports.
+void RegisterChannelNorm(Napi::Env env, Napi::Object exports);

@@ -1,7 +1,7 @@
 import '@tensorflow/tfjs-backend-cpu';
-import { setBackend, tensor } from '@tensorflow/tfjs-core';
+import { cast, setBackend, tensor } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { operandMode } from './elementwise-kernels.js';
+import { operandMode, perBlockOperand } from './elementwise-kernels.js';
 import { nativeFallbacks } from './kernel-support.js';
 import { OperandMode } from './native-binding.js';
 import {
@@ -22,6 +22,18 @@ describe('operandMode', () => {
     expect(operandMode([1, 1], [2, 4])).toBe(OperandMode.Scalar);
     expect(operandMode([2, 1], [2, 4])).toBeUndefined();
     expect(operandMode([4, 1], [2, 4, 8])).toBeUndefined();
+  });
+});
+
+describe('perBlockOperand', () => {
+  it('finds leading axes, then ones, then trailing axes of the output, and nothing else', () => {
+    expect(perBlockOperand([2, 1, 1, 1, 4], [2, 8, 8, 8, 4])).toEqual({ outer: 2, inner: 4 });
+    expect(perBlockOperand([2, 3, 1, 1, 4], [2, 3, 8, 8, 4])).toEqual({ outer: 6, inner: 4 });
+    expect(perBlockOperand([3, 1, 1], [3, 4, 5])).toEqual({ outer: 3, inner: 1 });
+    expect(perBlockOperand([1, 1, 4], [2, 8, 4])).toBeUndefined(); // a trailing block
+    expect(perBlockOperand([2, 8, 4], [2, 8, 4])).toBeUndefined(); // full
+    expect(perBlockOperand([2, 1, 3, 1, 4], [2, 5, 3, 5, 4])).toBeUndefined(); // two gaps
+    expect(perBlockOperand([2, 2, 1, 4], [2, 4, 8, 4])).toBeUndefined(); // 2 ≠ 4
   });
 });
 
@@ -57,6 +69,23 @@ const BINARY_SHAPES: Array<[number[], number[]]> = [
     [2, 24, 24, 24, 8],
     [1, 1, 1, 1, 8],
   ],
+  // Per-sample, per-channel blocks (a spatial dropout mask), both ways round, and a block of 1.
+  [
+    [2, 5, 4, 3, 6],
+    [2, 1, 1, 1, 6],
+  ],
+  [
+    [3, 1, 1, 1, 2],
+    [3, 4, 5, 2, 2],
+  ],
+  [
+    [3, 4, 5],
+    [3, 1, 1],
+  ],
+  [
+    [2, 24, 24, 24, 8],
+    [2, 1, 1, 1, 8],
+  ],
 ];
 
 describe.skipIf(!nativeTestsEnabled)(
@@ -64,6 +93,21 @@ describe.skipIf(!nativeTestsEnabled)(
   () => {
     beforeAll(async () => {
       await setBackend('cpu');
+    });
+
+    it('leaves a float32 tensor cast from bool (a shared Uint8Array) to the stock kernel', () => {
+      // The cpu backend's Cast from bool to float32 keeps the bool tensor's Uint8Array.
+      const mask = cast(tensor([1, 0, 1, 1], [4], 'bool'), 'float32');
+      const x = tensor([0.5, -2, 3, 4], [4]);
+      for (const kernel of ['Multiply', 'Add']) {
+        const { stock, native } = stockAndNative(kernel, { a: x, b: mask }, {});
+        expect([...native]).toEqual([...stock]);
+        expect(nativeFallbacks().has(kernel)).toBe(false);
+      }
+      const { stock, native } = stockAndNative('Neg', { x: mask }, {});
+      expect([...native]).toEqual([-1, -0, -1, -1]);
+      expect([...native]).toEqual([...stock]);
+      expect(nativeFallbacks().has('Neg')).toBe(false);
     });
 
     for (const kernel of BINARY) {

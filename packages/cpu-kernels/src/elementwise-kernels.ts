@@ -7,7 +7,7 @@ import {
   type TensorInfo,
   util,
 } from '@tensorflow/tfjs-core';
-import { float32Values } from './kernel-support.js';
+import { float32Values, float32ValuesIfPlain } from './kernel-support.js';
 import { BinaryOp, type NativeAddon, OperandMode, UnaryOp } from './native-binding.js';
 
 type Mode = (typeof OperandMode)[keyof typeof OperandMode];
@@ -35,8 +35,38 @@ export function operandMode(
 }
 
 /**
+ * An operand that repeats a trailing block within each of `outer` leading blocks: aligned to the
+ * output's rank, its shape is the output's leading axes, then ones, then the output's trailing
+ * axes — e.g. a per-sample, per-channel dropout mask `[2, 1, 1, 1, 4]` against `[2, D, H, W, 4]`.
+ * `undefined` for other shapes (including ones {@link operandMode} handles whole).
+ *
+ * @example
+ * perBlockOperand([2, 1, 1, 1, 4], [2, 8, 8, 8, 4]); // { outer: 2, inner: 4 }
+ */
+export function perBlockOperand(
+  shape: readonly number[],
+  outShape: readonly number[],
+): { outer: number; inner: number } | undefined {
+  if (shape.length > outShape.length) return undefined;
+  const aligned = [...Array(outShape.length - shape.length).fill(1), ...shape] as number[];
+  let lead = 0;
+  while (lead < aligned.length && aligned[lead] === outShape[lead] && outShape[lead] !== 1) lead++;
+  let tail = aligned.length;
+  while (tail > lead && aligned[tail - 1] === outShape[tail - 1]) tail--;
+  if (lead === 0 || tail === lead) return undefined;
+  for (let i = lead; i < tail; i++) if (aligned[i] !== 1) return undefined;
+  return {
+    outer: util.sizeFromShape(outShape.slice(0, lead) as number[]),
+    inner: util.sizeFromShape(outShape.slice(tail) as number[]),
+  };
+}
+
+/** Most leading blocks a per-block broadcast is split into (one native call each). */
+const MAX_BLOCKS = 4096;
+
+/**
  * A native float32 binary kernel (`Add`, `Sub`, `Multiply`, `RealDiv`, …) for the broadcasts
- * {@link operandMode} accepts.
+ * {@link operandMode} accepts, and a full operand against a {@link perBlockOperand}.
  *
  * @example
  * const add = binaryNative(addon, BinaryOp.Add, 'float32');
@@ -44,21 +74,35 @@ export function operandMode(
 export function binaryNative(addon: NativeAddon, op: number, outDtype: 'float32' | 'bool') {
   return (inputs: NamedTensorInfoMap, backend: MathBackendCPU): TensorInfo | undefined => {
     const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
-    if (a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
+    const aValues = float32ValuesIfPlain(backend, a);
+    const bValues = float32ValuesIfPlain(backend, b);
+    if (aValues === undefined || bValues === undefined) return undefined;
     const outShape = backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
     const size = util.sizeFromShape(outShape);
+    if (size === 0) return undefined;
     const aMode = operandMode(a.shape, outShape);
     const bMode = operandMode(b.shape, outShape);
-    if (size === 0 || aMode === undefined || bMode === undefined) return undefined;
     const out = outDtype === 'bool' ? new Uint8Array(size) : new Float32Array(size);
-    addon.binary(
-      op,
-      float32Values(backend, a, 'a'),
-      aMode,
-      float32Values(backend, b, 'b'),
-      bMode,
-      out,
-    );
+    if (aMode !== undefined && bMode !== undefined) {
+      addon.binary(op, aValues, aMode, bValues, bMode, out);
+      return backend.makeTensorInfo(outShape, outDtype, out);
+    }
+    // One operand full, the other repeating a trailing block per leading block: one call per
+    // leading block, each a full-by-trailing broadcast.
+    const aBlocks = aMode === OperandMode.Full ? perBlockOperand(b.shape, outShape) : undefined;
+    const bBlocks = bMode === OperandMode.Full ? perBlockOperand(a.shape, outShape) : undefined;
+    const blocks = aBlocks ?? bBlocks;
+    if (blocks === undefined || blocks.outer > MAX_BLOCKS) return undefined;
+    const span = size / blocks.outer;
+    for (let o = 0; o < blocks.outer; o++) {
+      const full = (v: Float32Array) => v.subarray(o * span, (o + 1) * span);
+      const part = (v: Float32Array) => v.subarray(o * blocks.inner, (o + 1) * blocks.inner);
+      const aPart = aBlocks ? full(aValues) : part(aValues);
+      const bPart = aBlocks ? part(bValues) : full(bValues);
+      const aPartMode = aBlocks ? OperandMode.Full : OperandMode.Trailing;
+      const bPartMode = aBlocks ? OperandMode.Trailing : OperandMode.Full;
+      addon.binary(op, aPart, aPartMode, bPart, bPartMode, out.subarray(o * span, (o + 1) * span));
+    }
     return backend.makeTensorInfo(outShape, outDtype, out);
   };
 }
@@ -78,7 +122,8 @@ export function reduceNative(addon: NativeAddon, isMean: boolean) {
   ): TensorInfo | undefined => {
     const { x } = inputs as { x: TensorInfo };
     const { axis, keepDims } = attrs as { axis: number | number[]; keepDims: boolean };
-    if (x.dtype !== 'float32') return undefined;
+    const xValues = float32ValuesIfPlain(backend, x);
+    if (xValues === undefined) return undefined;
     const axes = [...new Set(util.parseAxisParam(axis, x.shape))].sort((p, q) => p - q);
     const first = axes[0];
     const last = axes[axes.length - 1];
@@ -93,7 +138,7 @@ export function reduceNative(addon: NativeAddon, isMean: boolean) {
       ? backend_util.expandShapeToKeepDim(reducedShape, axes)
       : reducedShape;
     const out = new Float32Array(outer * inner);
-    addon.reduceSum(float32Values(backend, x, 'x'), out, outer, mid, inner, isMean ? 1 / mid : 1);
+    addon.reduceSum(xValues, out, outer, mid, inner, isMean ? 1 / mid : 1);
     return backend.makeTensorInfo(outShape, 'float32', out);
   };
 }
@@ -208,9 +253,10 @@ export function leakyReluNative(addon: NativeAddon) {
     attrs: NamedAttrMap,
   ): TensorInfo | undefined => {
     const { x } = inputs as { x: TensorInfo };
-    if (x.dtype !== 'float32') return undefined;
+    const xValues = float32ValuesIfPlain(backend, x);
+    if (xValues === undefined) return undefined;
     const out = new Float32Array(util.sizeFromShape(x.shape));
-    addon.leakyRelu(float32Values(backend, x, 'x'), out, (attrs as { alpha: number }).alpha);
+    addon.leakyRelu(xValues, out, (attrs as { alpha: number }).alpha);
     return backend.makeTensorInfo(x.shape, 'float32', out);
   };
 }
@@ -224,9 +270,10 @@ export function leakyReluNative(addon: NativeAddon) {
 export function unaryNative(addon: NativeAddon, op: number) {
   return (inputs: NamedTensorInfoMap, backend: MathBackendCPU): TensorInfo | undefined => {
     const { x } = inputs as { x: TensorInfo };
-    if (x.dtype !== 'float32') return undefined;
+    const xValues = float32ValuesIfPlain(backend, x);
+    if (xValues === undefined) return undefined;
     const out = new Float32Array(util.sizeFromShape(x.shape));
-    addon.unary(op, float32Values(backend, x, 'x'), out);
+    addon.unary(op, xValues, out);
     return backend.makeTensorInfo(x.shape, 'float32', out);
   };
 }

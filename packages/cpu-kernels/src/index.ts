@@ -1,5 +1,13 @@
+export {
+  diagnoseMissingAddon,
+  probeSystem,
+  type SystemProbe,
+  type UnavailableCause,
+} from './build-diagnosis.js';
+export { CHANNEL_NORM_GRAD_KERNEL, CHANNEL_NORM_KERNEL } from './channel-norm-kernels.js';
 export { convGeometry } from './conv3d-kernels.js';
 export { type Geometry3D, nativeFallbacks } from './kernel-support.js';
+export { LEAKY_RELU_GRAD_KERNEL } from './leaky-relu-grad.js';
 export { addonPath, type NativeAddon } from './native-binding.js';
 export {
   type CpuKernelStatus,

@@ -69,6 +69,23 @@ export function float32Values(backend: MathBackendCPU, t: TensorInfo, name: stri
   return values;
 }
 
+/**
+ * The Float32Array behind a float32 tensor, or `undefined` when the cpu backend keeps it in
+ * another array type: its `Cast` from bool to float32 shares the bool tensor's Uint8Array. Such
+ * tensors are left to the stock kernel, which reads any numeric array.
+ *
+ * @example
+ * const a = float32ValuesIfPlain(backend, inputs.a);
+ * if (a === undefined) return undefined; // stock kernel
+ */
+export function float32ValuesIfPlain(
+  backend: MathBackendCPU,
+  t: TensorInfo,
+): Float32Array | undefined {
+  const values = backend.data.get(t.dataId).values;
+  return t.dtype === 'float32' && values instanceof Float32Array ? values : undefined;
+}
+
 /** One kernel's native implementation; returning `undefined` means "let the stock kernel do it". */
 export type NativeKernelImpl = (
   inputs: NamedTensorInfoMap,

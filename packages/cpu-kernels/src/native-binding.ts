@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { diagnoseMissingAddon, type UnavailableCause } from './build-diagnosis.js';
 
 /**
  * The addon's functions. Tensors are passed as Float32Arrays in tfjs's layout (NDHWC activations,
@@ -65,9 +66,45 @@ export interface NativeAddon {
     bytes: number,
   ): void;
   leakyRelu(x: Float32Array, out: Float32Array, alpha: number): void;
+  /** out[i] = x[i] > 0 ? dy[i] : α·dy[i] (α rounded to float32). */
+  leakyReluGrad(dy: Float32Array, x: Float32Array, out: Float32Array, alpha: number): void;
   select(condition: Uint8Array, t: Float32Array, e: Float32Array, out: Float32Array): void;
   /** `op`: see {@link UnaryOp}. */
   unary(op: number, x: Float32Array, out: Float32Array): void;
+  /**
+   * Fused normalisation of x viewed as [blocks, rows, channels] with statistics per block and
+   * channel group: y = γ·(x − μ)/√(σ² + ε) + β; writes y and the [blocks, groups] mean and biased
+   * variance.
+   */
+  channelNormForward(
+    x: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    y: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    blocks: number,
+    rows: number,
+    channels: number,
+    groups: number,
+    epsilon: number,
+  ): void;
+  /** Gradient of {@link NativeAddon.channelNormForward} for x, γ and β, from its statistics. */
+  channelNormBackward(
+    dy: Float32Array,
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    gamma: Float32Array,
+    dx: Float32Array,
+    dgamma: Float32Array,
+    dbeta: Float32Array,
+    blocks: number,
+    rows: number,
+    channels: number,
+    groups: number,
+    epsilon: number,
+  ): void;
   /** OpenMP threads the kernels run on. */
   threads(): number;
 }
@@ -100,11 +137,11 @@ export const OperandMode = { Full: 0, Trailing: 1, Scalar: 2 } as const;
 
 /** Outcome of loading the addon: the addon, or one line saying why not and how to enable it. */
 export type AddonLoad =
-  | { addon: NativeAddon; reason?: undefined }
-  | { addon?: undefined; reason: string };
+  | { addon: NativeAddon; reason?: undefined; cause?: undefined }
+  | { addon?: undefined; reason: string; cause: UnavailableCause };
 
-const HOW_TO_ENABLE =
-  'install oneDNN (Debian/Ubuntu: apt-get install libdnnl-dev; macOS: brew install onednn) and a C++ compiler, then run: npm rebuild @rpdl/cpu-kernels (in the rpdl repository: pnpm --filter @rpdl/cpu-kernels build:native)';
+const REBUILD =
+  'rebuild it: npm rebuild @rpdl/cpu-kernels, or pnpm rebuild @rpdl/cpu-kernels (in the rpdl repository: pnpm --filter @rpdl/cpu-kernels build:native)';
 
 /** The addon file, relative to this module in both `src/` and `dist/`. */
 export function addonPath(): string {
@@ -137,10 +174,17 @@ export function loadNativeAddon(): AddonLoad {
 
 function tryLoad(): AddonLoad {
   if (process.env.RPDL_CPU_KERNELS_DISABLE === '1') {
-    return { reason: 'native kernels disabled by RPDL_CPU_KERNELS_DISABLE=1' };
+    return { reason: 'native kernels disabled by RPDL_CPU_KERNELS_DISABLE=1', cause: 'disabled' };
   }
-  const path = process.env.RPDL_CPU_KERNELS_ADDON ?? addonPath();
-  if (!existsSync(path)) return { reason: `native addon not built; ${HOW_TO_ENABLE}` };
+  const custom = process.env.RPDL_CPU_KERNELS_ADDON;
+  if (custom !== undefined && !existsSync(custom)) {
+    return {
+      reason: `native addon not found at ${custom} (RPDL_CPU_KERNELS_ADDON); unset it to use the package's own build`,
+      cause: 'load-failed',
+    };
+  }
+  const path = custom ?? addonPath();
+  if (!existsSync(path)) return diagnoseMissingAddon(join(dirname(path), '..', 'status.json'));
   // libgomp reads its settings when the addon pulls it in. Idle OpenMP workers that spin keep a
   // core busy while JavaScript runs the kernels that stay in tfjs, so make them sleep instead.
   process.env.OMP_WAIT_POLICY ??= 'passive';
@@ -150,6 +194,6 @@ function tryLoad(): AddonLoad {
     return { addon };
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-    return { reason: `native addon failed to load (${message}); ${HOW_TO_ENABLE}` };
+    return { reason: `native addon failed to load (${message}); ${REBUILD}`, cause: 'load-failed' };
   }
 }

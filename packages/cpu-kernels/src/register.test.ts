@@ -22,10 +22,10 @@ describe('without the native addon', () => {
     expect(status.available).toBe(false);
     expect(status.kernels).toEqual([]);
     expect(status.registered).toBe(false);
-    expect(status.reason).toMatch(/apt-get install libdnnl-dev/);
-    expect(status.reason).toMatch(/brew install onednn/);
-    expect(status.reason).toMatch(/pnpm --filter @rpdl\/cpu-kernels build:native/);
-    expect(status.reason).not.toMatch(/\n/);
+    expect(status.cause).toBe('load-failed');
+    expect(status.reason).toBe(
+      "native addon not found at /nonexistent/rpdl_cpu_kernels.node (RPDL_CPU_KERNELS_ADDON); unset it to use the package's own build",
+    );
     expect(core.getKernel('Conv3D', 'cpu')).toBe(stockConv);
     expect(register.nativeKernelStatus()).toEqual(status);
   });
@@ -35,13 +35,19 @@ describe('without the native addon', () => {
     const { register } = await freshModules();
     const status = register.nativeKernelStatus();
     expect(status.available).toBe(false);
-    expect(status.reason).toMatch(/^native addon failed to load \(.*\); install oneDNN/);
+    expect(status.cause).toBe('load-failed');
+    expect(status.reason).toMatch(/^native addon failed to load \(.*\); rebuild it: npm rebuild/);
+    expect(status.reason).not.toMatch(/\n/);
   });
 
   it('honours RPDL_CPU_KERNELS_DISABLE=1', async () => {
     vi.stubEnv('RPDL_CPU_KERNELS_DISABLE', '1');
     const { register } = await freshModules();
-    expect(register.registerCpuKernels()).toMatchObject({ available: false, kernels: [] });
+    expect(register.registerCpuKernels()).toMatchObject({
+      available: false,
+      cause: 'disabled',
+      kernels: [],
+    });
   });
 });
 

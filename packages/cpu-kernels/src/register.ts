@@ -2,11 +2,22 @@
 // are replaced, and that a later import of it cannot overwrite the native ones.
 import '@tensorflow/tfjs-backend-cpu';
 import {
+  type GradConfig,
+  getGradient,
   getKernel,
   type KernelConfig,
+  type KernelFunc,
+  registerGradient,
   registerKernel,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
+import type { UnavailableCause } from './build-diagnosis.js';
+import {
+  CHANNEL_NORM_GRAD_KERNEL,
+  CHANNEL_NORM_KERNEL,
+  channelNormGradNative,
+  channelNormNative,
+} from './channel-norm-kernels.js';
 import {
   conv3dBackpropFilterNative,
   conv3dBackpropInputNative,
@@ -24,6 +35,11 @@ import {
   unaryNative,
 } from './elementwise-kernels.js';
 import { type NativeKernelImpl, withFallback } from './kernel-support.js';
+import {
+  LEAKY_RELU_GRAD_KERNEL,
+  leakyReluGradNative,
+  nativeLeakyReluGradConfig,
+} from './leaky-relu-grad.js';
 import { maxPool3dGradNative, maxPool3dNative } from './max-pool3d-kernels.js';
 import { loadNativeAddon, type NativeAddon } from './native-binding.js';
 
@@ -50,12 +66,27 @@ const NATIVE_KERNELS: ReadonlyArray<readonly [string, (addon: NativeAddon) => Na
   ),
 ];
 
+/**
+ * Kernels the stock backend lacks, added rather than replaced: the fused normalisation that
+ * `@rpdl/models-3d`'s batch and group norm layers call when the active backend has it.
+ */
+const ADDED_KERNELS: ReadonlyArray<readonly [string, (addon: NativeAddon) => KernelFunc]> = [
+  [CHANNEL_NORM_KERNEL, (addon) => channelNormNative(addon) as unknown as KernelFunc],
+  [CHANNEL_NORM_GRAD_KERNEL, (addon) => channelNormGradNative(addon) as unknown as KernelFunc],
+  [LEAKY_RELU_GRAD_KERNEL, leakyReluGradNative],
+];
+
+/** tfjs's own LeakyReLU gradient while the dispatching one is registered. */
+let stockLeakyReluGrad: GradConfig | undefined;
+
 /** Whether the native kernels can be (or are) used, and which. */
 export interface CpuKernelStatus {
   /** The addon loaded: registering replaces `kernels`. */
   available: boolean;
   /** When unavailable: one line saying why and how to enable the native kernels. */
   reason?: string;
+  /** When unavailable: the cause, for programs that advise differently per cause. */
+  cause?: UnavailableCause;
   /** Names of the cpu kernels that are (after registering) or would be replaced. */
   kernels: string[];
   /** oneDNN's version, when available. */
@@ -74,11 +105,11 @@ const stockConfigs = new Map<string, KernelConfig>();
  * if (!status.available) console.warn(status.reason);
  */
 export function nativeKernelStatus(): CpuKernelStatus {
-  const { addon, reason } = loadNativeAddon();
-  if (!addon) return { available: false, reason, kernels: [], registered: false };
+  const { addon, reason, cause } = loadNativeAddon();
+  if (!addon) return { available: false, reason, cause, kernels: [], registered: false };
   return {
     available: true,
-    kernels: NATIVE_KERNELS.map(([name]) => name),
+    kernels: [...NATIVE_KERNELS, ...ADDED_KERNELS].map(([name]) => name),
     onednnVersion: addon.onednnVersion(),
     registered: stockConfigs.size > 0,
   };
@@ -107,12 +138,23 @@ export function registerCpuKernels(): CpuKernelStatus {
       unregisterKernel(name, BACKEND);
       registerKernel(withFallback(stock, factory(addon)));
     }
+    for (const [name, factory] of ADDED_KERNELS) {
+      registerKernel({ kernelName: name, backendName: BACKEND, kernelFunc: factory(addon) });
+    }
+    // tfjs's gradients are registered by whoever loads them (tfjs-layers, @tensorflow/tfjs);
+    // without them there is nothing to differentiate yet, and nothing to replace.
+    const leakyGrad = getGradient('LeakyRelu');
+    if (leakyGrad) {
+      stockLeakyReluGrad = leakyGrad;
+      registerGradient(nativeLeakyReluGradConfig(leakyGrad));
+    }
   }
   return nativeKernelStatus();
 }
 
 /**
- * Puts the stock tfjs kernels back (for side-by-side comparisons); returns the restored names.
+ * Puts the stock tfjs kernels back and removes the added ones (for side-by-side comparisons);
+ * returns the names of the kernels restored or removed.
  *
  * @example
  * registerCpuKernels();
@@ -123,6 +165,16 @@ export function unregisterCpuKernels(): string[] {
   for (const [name, stock] of stockConfigs) {
     unregisterKernel(name, BACKEND);
     registerKernel(stock);
+  }
+  if (stockConfigs.size > 0) {
+    for (const [name] of ADDED_KERNELS) {
+      if (getKernel(name, BACKEND)) unregisterKernel(name, BACKEND);
+      restored.push(name);
+    }
+  }
+  if (stockLeakyReluGrad) {
+    registerGradient(stockLeakyReluGrad);
+    stockLeakyReluGrad = undefined;
   }
   stockConfigs.clear();
   return restored;

@@ -8,6 +8,14 @@ export {
   batchNormalization3d,
 } from './layers/batch-normalization-3d.js';
 export {
+  CHANNEL_NORM_GRAD_KERNEL,
+  CHANNEL_NORM_KERNEL,
+  type ChannelNormAttrs,
+  channelNormGradConfig,
+  fusedChannelNorm,
+  fusedChannelNormAvailable,
+} from './layers/channel-norm-kernel.js';
+export {
   GroupNormalization,
   type GroupNormalizationArgs,
   groupNormalization,

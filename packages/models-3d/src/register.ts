@@ -1,11 +1,12 @@
 /**
  * Side-effect module: registers the `Conv3DBackpropInputV2` gradient (so `conv3dTranspose`
- * trains) and every custom layer class of this package with tfjs serialisation (so
+ * trains), the gradient of the optional fused normalisation kernel, and every custom layer class of this package with tfjs serialisation (so
  * `loadLayersModel` can rebuild saved models). Importing it twice is harmless.
  */
 import { getGradient, registerGradient, serialization } from '@tensorflow/tfjs-core';
 import { conv3DBackpropInputV2GradConfig } from './gradients/conv3d-backprop-input-v2-grad.js';
 import { BatchNormalization3D } from './layers/batch-normalization-3d.js';
+import { channelNormGradConfig } from './layers/channel-norm-kernel.js';
 import { GroupNormalization } from './layers/group-normalization.js';
 import { SpatialDropout3D } from './layers/spatial-dropout-3d.js';
 import { UpSampling3D } from './layers/up-sampling-3d.js';
@@ -14,6 +15,10 @@ import { VaeSampling } from './layers/vae-sampling.js';
 // A later tfjs-core may ship its own gradient; keep that one rather than warn about overriding.
 if (getGradient(conv3DBackpropInputV2GradConfig.kernelName) == null) {
   registerGradient(conv3DBackpropInputV2GradConfig);
+}
+// The gradient of this package's own fused normalisation kernel (a backend may implement it).
+if (getGradient(channelNormGradConfig.kernelName) == null) {
+  registerGradient(channelNormGradConfig);
 }
 
 serialization.registerClass(BatchNormalization3D);

@@ -8,7 +8,13 @@ import {
   tensor1d,
 } from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BackendUnavailableError, type ModuleImporter, selectBackend } from './backend.js';
+import {
+  BackendUnavailableError,
+  type ModuleImporter,
+  STOCK_KERNEL_SLOWDOWN,
+  selectBackend,
+  stockKernelWarning,
+} from './backend.js';
 
 function missing(specifier: string): Error {
   return Object.assign(
@@ -157,6 +163,33 @@ describe('selectBackend', () => {
     const selection = await selectBackend('cpu', { importer: standIns({}) });
     expect(selection.nativeKernels?.available).toBe(false);
     expect(selection.nativeKernels?.reason).toMatch(/not installed/);
+  });
+
+  it('warns once per selection, with the expected slowdown and the cause, on stock kernels', async () => {
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const selection = await selectBackend('auto', { importer: standIns({}) });
+      expect(selection.chosen).toBe('cpu');
+      const printed = write.mock.calls.map(([text]) => String(text));
+      expect(printed).toEqual([`${stockKernelWarning(selection.nativeKernels!)}\n`]);
+      expect(printed[0]).toMatch(
+        /^warning: training on the stock tfjs cpu kernels, .*not installed/,
+      );
+    } finally {
+      write.mockRestore();
+    }
+    const reason = 'native addon not built: its install script never ran; pnpm approve-builds …';
+    expect(stockKernelWarning({ available: false, reason, kernels: [] })).toBe(
+      `warning: training on the stock tfjs cpu kernels, ${STOCK_KERNEL_SLOWDOWN} than with the native kernels of @rpdl/cpu-kernels. ${reason}`,
+    );
+    expect(stockKernelWarning({ available: true, kernels: ['Conv3D'] })).toBeUndefined();
+    expect(
+      stockKernelWarning({
+        available: false,
+        reason: 'disabled by RPDL_NATIVE_KERNELS=0',
+        kernels: [],
+      }),
+    ).toBeUndefined();
   });
 
   it('wires webgpu through the Dawn bindings: navigator.gpu comes from webgpu.create()', async () => {

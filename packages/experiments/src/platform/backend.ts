@@ -166,6 +166,8 @@ function silenceNodeBackendAdvice(): void {
   if (typeof cpu.firstUse === 'boolean') cpu.firstUse = false;
 }
 
+const DISABLED_BY_ENV = 'disabled by RPDL_NATIVE_KERNELS=0';
+
 /**
  * Registers `@rpdl/cpu-kernels` if it is installed (optional: a missing package or native addon
  * just means the stock kernels stay). `RPDL_NATIVE_KERNELS=0` in the environment keeps the stock
@@ -180,7 +182,7 @@ export async function registerNativeCpuKernels(
 ): Promise<NativeKernelStatus> {
   // An escape hatch for comparing against (or falling back to) the stock tfjs kernels.
   if (env.RPDL_NATIVE_KERNELS === '0') {
-    return { available: false, reason: 'disabled by RPDL_NATIVE_KERNELS=0', kernels: [] };
+    return { available: false, reason: DISABLED_BY_ENV, kernels: [] };
   }
   let module: { registerCpuKernels?: () => CpuKernelStatus };
   try {
@@ -189,7 +191,8 @@ export async function registerNativeCpuKernels(
     if (isMissingModule(error, '@rpdl/cpu-kernels')) {
       return {
         available: false,
-        reason: '@rpdl/cpu-kernels is not installed (stock tfjs cpu kernels in use)',
+        reason:
+          '@rpdl/cpu-kernels is not installed: add it next to @rpdl/experiments (npm install @rpdl/cpu-kernels, or pnpm add @rpdl/cpu-kernels and allow its build script with pnpm approve-builds)',
         kernels: [],
       };
     }
@@ -214,6 +217,27 @@ export async function registerNativeCpuKernels(
   };
 }
 
+/**
+ * How much slower a training step runs on the stock tfjs cpu kernels than on the native ones,
+ * measured side by side with `pnpm --filter @rpdl/cpu-kernels bench -- --cases quick --stock`
+ * (the quick profile's 16³ U-net, batch 2: 1.73 s against 0.054 s per sample, 32×).
+ */
+export const STOCK_KERNEL_SLOWDOWN =
+  "about 30 times slower (measured: 32× per training step of the quick profile's U-net)";
+
+/**
+ * The one warning `rpdl` prints when it trains on the stock cpu kernels, with the expected
+ * slowdown and the cause and fix from `@rpdl/cpu-kernels`; none when the native kernels run or
+ * the user turned them off.
+ *
+ * @example
+ * stockKernelWarning({ available: false, reason: 'native addon not built: …', kernels: [] });
+ */
+export function stockKernelWarning(status: NativeKernelStatus): string | undefined {
+  if (status.available || status.reason === DISABLED_BY_ENV) return undefined;
+  return `warning: training on the stock tfjs cpu kernels, ${STOCK_KERNEL_SLOWDOWN} than with the native kernels of @rpdl/cpu-kernels. ${status.reason ?? 'They are unavailable.'}`;
+}
+
 async function selectOne(
   backend: Exclude<BackendName, 'auto'>,
   importer: ModuleImporter,
@@ -223,6 +247,8 @@ async function selectOne(
     case 'cpu': {
       await load('cpu', '@tensorflow/tfjs-backend-cpu', importer);
       const nativeKernels = await registerNativeCpuKernels(importer, env);
+      const warning = stockKernelWarning(nativeKernels);
+      if (warning) process.stderr.write(`${warning}\n`);
       await activate('cpu', 'cpu');
       return { chosen: 'cpu', tfjsBackend: 'cpu', nativeKernels };
     }

@@ -6,11 +6,14 @@ import {
   reshape,
   type serialization,
   type Tensor,
+  type Tensor1D,
+  type Tensor3D,
   type Tensor4D,
   tidy,
 } from '@tensorflow/tfjs-core';
 import { initializers, type LayerVariable, layers, type Shape } from '@tensorflow/tfjs-layers';
 import { channelMoments } from './channel-moments.js';
+import { fusedChannelNorm, fusedChannelNormAvailable } from './channel-norm-kernel.js';
 import {
   type CallKwargs,
   channelsOfRank5,
@@ -97,15 +100,30 @@ export class BatchNormalization3D extends layers.Layer {
       channelsOfRank5(x.shape, BatchNormalization3D.className);
       const { gamma, beta, movingMean, movingVariance } = this.weightsOrThrow();
       const channels = x.shape[4] as number;
+      const keep = this.momentum;
+      const updateMoving = (mean: Tensor, variance: Tensor) => {
+        movingMean.write(add(mul(movingMean.read(), keep), mul(mean, 1 - keep)));
+        movingVariance.write(add(mul(movingVariance.read(), keep), mul(variance, 1 - keep)));
+      };
+      if (isTraining(kwargs) && fusedChannelNormAvailable()) {
+        // One fused kernel of the backend computes the batch moments and normalises, and its
+        // gradient is one more: batch and space form one block, each channel its own group.
+        const fused = fusedChannelNorm(
+          reshape(x, [1, -1, channels]) as Tensor3D,
+          gamma.read() as Tensor1D,
+          beta.read() as Tensor1D,
+          { groups: channels, epsilon: this.epsilon },
+        );
+        updateMoving(reshape(fused.mean, [channels]), reshape(fused.variance, [channels]));
+        return reshape(fused.y, x.shape);
+      }
       let mean: Tensor;
       let variance: Tensor;
       if (isTraining(kwargs)) {
         const batch = channelMoments(reshape(x, [1, -1, channels]));
         mean = reshape(batch.mean, [channels]);
         variance = reshape(batch.variance, [channels]);
-        const keep = this.momentum;
-        movingMean.write(add(mul(movingMean.read(), keep), mul(mean, 1 - keep)));
-        movingVariance.write(add(mul(movingVariance.read(), keep), mul(variance, 1 - keep)));
+        updateMoving(mean, variance);
       } else {
         mean = movingMean.read();
         variance = movingVariance.read();

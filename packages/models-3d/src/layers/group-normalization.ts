@@ -11,6 +11,8 @@ import {
   square,
   sub,
   type Tensor,
+  type Tensor1D,
+  type Tensor3D,
   type Tensor4D,
   tidy,
   tile,
@@ -18,6 +20,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { initializers, type LayerVariable, layers, type Shape } from '@tensorflow/tfjs-layers';
 import { channelMoments } from './channel-moments.js';
+import { fusedChannelNorm, fusedChannelNormAvailable } from './channel-norm-kernel.js';
 import { type LayerArgs, singleInput, singleShape } from './layer-types.js';
 
 /** Options of {@link GroupNormalization}; defaults follow Myronenko 2018 and Keras. */
@@ -79,6 +82,16 @@ export class GroupNormalization extends layers.Layer {
       const perGroup = channels / this.groups;
       const voxels = x.size / (batch * channels);
       const samples = reshape(x, [batch, voxels, channels]);
+      if (fusedChannelNormAvailable()) {
+        // The backend's fused kernel: one block per sample, `groups` groups of channels.
+        const fused = fusedChannelNorm(
+          samples as Tensor3D,
+          this.gamma.read() as Tensor1D,
+          this.beta.read() as Tensor1D,
+          { groups: this.groups, epsilon: this.epsilon },
+        );
+        return reshape(fused.y, x.shape);
+      }
       const perChannel = channelMoments(samples);
       // Group statistics from channel statistics: mean of means, and E[x²] − E[x]² again.
       const groupMean = mean(reshape(perChannel.mean, [batch, this.groups, perGroup]), 2, true);
