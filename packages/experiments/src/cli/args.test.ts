@@ -93,7 +93,7 @@ describe('parseCommandLine', () => {
     [['reproduce', '--colour'], /unknown option --colour; expected one of --profile, /],
     [['reproduce', '--seed'], /--seed/],
     [['reproduce', 'extra'], /unexpected argument\(s\) "extra"/],
-    [['baseline', '--seed', '1'], /Unknown option '--seed'/],
+    [['baseline', '--seed', '1'], /unknown option --seed; expected one of /],
     [['report'], /missing the output directory/],
     [['phantom'], /--out <dir> is required/],
     [['phantom', '--out', 'x', '--size', '8'], /--size must be one of 16, 32, 64, got "8"/],

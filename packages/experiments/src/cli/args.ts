@@ -56,7 +56,6 @@ export interface BaselineArgs {
   profile: ProfileName;
   data?: string;
   phantomSize?: PhantomSize;
-  seed: number;
 }
 
 /** `rpdl phantom`. */

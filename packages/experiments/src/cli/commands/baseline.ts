@@ -22,7 +22,7 @@ import type { Command } from '../spec.js';
  * and the atlas baseline, from the data alone.
  *
  * @example
- * await baseline({ command: 'baseline', profile: 'quick', seed: 1234 }, io);
+ * await baseline({ command: 'baseline', profile: 'quick' }, io);
  */
 export async function baseline(args: BaselineArgs, io: CliIo): Promise<number> {
   const profile = getProfile(args.profile);
@@ -85,11 +85,6 @@ export const baselineCommand: Command<BaselineArgs> = {
       value: PROFILE_NAMES.join('|'),
       help: 'whose phantom to use (default quick)',
     },
-    seed: {
-      type: 'string',
-      value: '<n>',
-      help: `seed, 0..${LIMITS.seed} (default ${DEFAULT_SEED})`,
-    },
   },
   notes:
     "Each surgeon against the other six (the paper's surgeon baseline) and the atlas baseline.",
@@ -97,7 +92,6 @@ export const baselineCommand: Command<BaselineArgs> = {
     const args: BaselineArgs = {
       command: 'baseline',
       profile: parseChoice('--profile', stringOption(values, 'profile') ?? 'quick', PROFILE_NAMES),
-      seed: DEFAULT_SEED,
     };
     const data = stringOption(values, 'data');
     const size = stringOption(values, 'phantom-size');
@@ -106,8 +100,6 @@ export const baselineCommand: Command<BaselineArgs> = {
     }
     if (data !== undefined) args.data = data;
     if (size !== undefined) args.phantomSize = parsePhantomSize('--phantom-size', size);
-    const seed = stringOption(values, 'seed');
-    if (seed !== undefined) args.seed = parseInteger('--seed', seed, 0, LIMITS.seed);
     return args;
   },
   run: baseline,
