@@ -1,3 +1,4 @@
 import { packageBuildConfig } from '../../tooling/tsup.config.ts';
 
-export default packageBuildConfig();
+// Two entries so that the typed-array metrics (`./metrics`) never load tfjs.
+export default packageBuildConfig({ entry: ['src/index.ts', 'src/metrics.ts'] });

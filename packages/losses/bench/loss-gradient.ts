@@ -31,6 +31,7 @@ import {
   diceLoss,
   referenceRewardPenaltyDiceLoss,
   rewardPenaltyDiceLoss,
+  softDiceLoss,
   weightedCrossEntropy,
 } from '../src/index.js';
 import { rewardPenaltyDiceLossWith } from '../src/reward-penalty-dice-loss.js';
@@ -53,6 +54,8 @@ const m = tidy(() => {
 // authors'-code-like target: the map where this annotation is marked, 0 where others marked
 const target = tidy(() => where(greater(y, 0), m, where(greater(m, 0), fill(SHAPE, 0), m)));
 const p = randomUniform(SHAPE, 0, 1, 'float32', 4);
+// a mean-annotation-like soft target: the map's positive part (k/7 where marked, else 0)
+const soft = tidy(() => where(greater(m, 0), m, fill(SHAPE, 0)));
 
 // [name, loss, index of the row it is compared with]
 const cases: [string, (q: Tensor) => Scalar, number][] = [
@@ -81,6 +84,17 @@ const cases: [string, (q: Tensor) => Scalar, number][] = [
     0,
   ],
   ['weightedCrossEntropy (autodiff)', (q) => weightedCrossEntropy(y, q, { weight: 24 }), 0],
+  ['softDiceLoss (analytic, soft target)', (q) => softDiceLoss(soft, q), 0],
+  [
+    'rewardPenaltyDiceLoss (analytic, validate: false)',
+    (q) => rewardPenaltyDiceLoss(y, q, m, { validate: false }),
+    1,
+  ],
+  [
+    'rewardPenaltyDiceLoss (analytic, tfjs ops, validate: false)',
+    (q) => rewardPenaltyDiceLossWith(y, q, m, { validate: false }, 'elementwise'),
+    2,
+  ],
 ];
 
 const times = cases.map(() => [] as number[]);
@@ -123,4 +137,4 @@ cases.forEach(([name, , baseline], c) => {
     `| ${name} | ${med.toFixed(0)} | ${min.toFixed(0)} | ${cases[baseline]![0]} | ${(med / baseMedian).toFixed(2)} | ${(min / baseMin).toFixed(2)} |`,
   );
 });
-dispose([y, m, target, p]);
+dispose([y, m, target, soft, p]);

@@ -15,6 +15,7 @@ import {
 import { smoothedRatioLoss } from './dice-ratio.js';
 import { type FusedTerms, fusedLoss } from './fused-ratio.js';
 import { groupCount, groupSum } from './grouping.js';
+import type { CheckedInputs } from './validate.js';
 
 /**
  * How an analytic Dice-type loss does its work: `'fused'` reads the typed arrays of the cpu
@@ -29,13 +30,17 @@ export function preferredStrategy(): AnalyticStrategy {
 }
 
 /**
- * The three target-side tensors of a loss `1 − mean_g (2·Σ a·P + s) / (C + Σ b·P + s)`:
- * Dice has a = y, b = 1, C = Σ y; RPDL a = y·M, b = |M|, C = Σ y·|M|; the authors'-code loss
- * a = T, b = 1, C = Σ |T|. Built lazily, inside the loss's own scope.
+ * The target-side tensors of a loss `1 − mean_g (2·Σ o + s) / (C + Σ b·P + s)` whose overlap
+ * terms o have the derivative a = ∂o/∂P: Dice has o = y·P, a = y, b = 1, C = Σ y; RPDL
+ * o = y·M·P, a = y·M, b = |M|, C = Σ y·|M|; the authors'-code loss o = T·P, a = T, b = 1,
+ * C = Σ |T|; the soft Dice loss o = min(P, y), a = 1 where P < y, ½ where P = y, 0 elsewhere,
+ * b = 1, C = Σ y. Built lazily from the prediction, inside the loss's own scope.
  */
 export interface RatioTerms {
-  /** a, the numerator weight of P. */
+  /** a, the derivative of the overlap term with respect to P. */
   reward: Tensor;
+  /** o, the overlap terms; undefined means a·P (a loss linear in P). */
+  overlap?: Tensor;
   /** b, the denominator weight of P; undefined means 1. */
   weight?: Tensor;
   /** C as `[u]` (Σ u) or `[u, v]` (Σ u·v). */
@@ -47,14 +52,14 @@ export interface AnalyticConfig {
   shape: readonly number[];
   smooth: number;
   axes: readonly number[];
-  inputs: Readonly<Record<string, Tensor>>;
-  /** Builds the target-side terms; called once per forward pass. */
-  terms: () => RatioTerms;
+  checked: CheckedInputs;
+  /** Builds the target-side terms from the prediction; called once per forward pass. */
+  terms: (p: Tensor) => RatioTerms;
 }
 
 /**
  * A Dice-type loss with its exact gradient registered through `customGrad`, as a function of the
- * prediction only. With A = 2·Σ a·P + s, B = C + Σ b·P + s per group and G groups,
+ * prediction only. With A = 2·Σ o + s, B = C + Σ b·P + s per group and G groups,
  * `∂L/∂Pᵢ = (A·bᵢ/B² − 2·aᵢ/B) / G`.
  *
  * The targets are closed over rather than passed in: a zero gradient for them would be a silent
@@ -84,16 +89,16 @@ function coefficients(
   ];
 }
 
-function elementwiseLoss({ fn, shape, smooth, axes, inputs, terms }: AnalyticConfig) {
+function elementwiseLoss({ fn, shape, smooth, axes, checked, terms }: AnalyticConfig) {
   const groups = groupCount(shape, axes);
   return customGrad((...args: (Tensor | GradSaveFunc)[]) => {
     const [p, save] = args as [Tensor, GradSaveFunc];
-    const { reward, weight, constant } = terms();
+    const { reward, overlap: overlapTerms, weight, constant } = terms(p);
     const [u, v] = constant;
-    const overlap = groupSum(mul(reward, p), axes);
+    const overlap = groupSum(overlapTerms ?? mul(reward, p), axes);
     const predicted = groupSum(weight === undefined ? p : mul(weight, p), axes);
     const total = add(groupSum(v === undefined ? u : mul(u, v), axes), predicted);
-    const value = smoothedRatioLoss(fn, overlap, total, smooth, inputs);
+    const value = smoothedRatioLoss(fn, overlap, total, smooth, checked);
     // The full-size factors of the gradient are already here; keeping them saves recomputing.
     save([overlap, total, reward, ...(weight === undefined ? [] : [weight])]);
     return {

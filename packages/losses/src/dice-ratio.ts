@@ -9,22 +9,24 @@ import {
   type Tensor,
   where,
 } from '@tensorflow/tfjs-core';
-import { readFiniteSums } from './validate.js';
+import { type CheckedInputs, readChecked, type ValueStats } from './validate.js';
 
 /**
  * `1 − mean over groups of (2·overlap + s) / (total + s)`: the shape shared by Eq. 2, Eq. 3 and
  * the authors'-code loss, which differ only in what `overlap` and `total` sum.
- * Fails on non-finite inputs, and on a zero denominator when `smooth` is 0 (the loss is 0/0).
+ * Fails on inputs that break their rules (see `readChecked`), and on a zero denominator when
+ * `smooth` is 0 (the loss is 0/0); with validation off, checks nothing and downloads nothing.
  */
 export function smoothedRatioLoss(
   fn: string,
   overlap: Tensor,
   total: Tensor,
   smooth: number,
-  inputs: Readonly<Record<string, Tensor>>,
+  checked: CheckedInputs,
+  stats?: Readonly<Record<string, ValueStats>>,
 ): Scalar {
-  const [, totals] = readFiniteSums(fn, [overlap, total], inputs);
-  if (smooth === 0 && totals!.some((v) => v === 0)) {
+  const totals = readChecked(fn, [overlap, total], checked, stats)?.[1];
+  if (smooth === 0 && totals?.some((v) => v === 0)) {
     throw new RangeError(
       `${fn}: the denominator is 0 (empty target and prediction) and smooth is 0, so the loss is 0/0; use smooth > 0`,
     );
@@ -41,8 +43,8 @@ export function ratioMetric(
   overlap: Tensor,
   total: Tensor,
   probes: readonly Tensor[],
-  inputs: Readonly<Record<string, Tensor>>,
+  checked: CheckedInputs,
 ): Scalar {
-  readFiniteSums(fn, [overlap, total, ...probes], inputs);
+  readChecked(fn, [overlap, total, ...probes], checked);
   return mean(where(equal(total, 0), 1, div(mul(overlap, 2), total))) as Scalar;
 }

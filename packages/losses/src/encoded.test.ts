@@ -33,9 +33,12 @@ describe('encodeTargetAndMap / encodedRewardPenaltyDiceLoss', () => {
     );
   });
 
-  it('rejects non-binary targets, maps outside (−2, 2) and shape mismatches', () => {
+  it('rejects non-binary targets, maps outside [−1, 1] and shape mismatches', () => {
     expect(() => encodeTargetAndMap(tensor([[0.5, 1]]), tensor([[1, 1]]))).toThrow(/binary/);
-    expect(() => encodeTargetAndMap(tensor([[0, 1]]), tensor([[-2, 1]]))).toThrow(/\|M\| < 2/);
+    expect(() => encodeTargetAndMap(tensor([[0, 1]]), tensor([[-1.5, 1]]))).toThrow(/in \[−1, 1\]/);
+    expect(() => encodeTargetAndMap(tensor([[0, 1]]), tensor([[-1, 1]], [1, 2], 'int32'))).toThrow(
+      /rpMap must be a float32/,
+    );
     expect(() => encodeTargetAndMap(tensor([[0, 1]]), tensor([[Number.NaN, 1]]))).toThrow(/finite/);
     expect(() => encodeTargetAndMap(tensor([[0, 1]]), tensor([[1]]))).toThrow(/must be equal/);
     expect(() => encodedRewardPenaltyDiceLoss()(tensor([[0, 1]]), tensor([[1]]))).toThrow(

@@ -5,7 +5,7 @@ import {
   cast,
   equal,
   greater,
-  less,
+  lessEqual,
   logicalAnd,
   logicalOr,
   mul,
@@ -18,11 +18,11 @@ import {
   type RewardPenaltyDiceLossOptions,
   rewardPenaltyDiceLoss,
 } from './reward-penalty-dice-loss.js';
-import { assertSameShape } from './validate.js';
+import { assertMapDtype, assertSameShape } from './validate.js';
 
 /**
  * The offset that separates annotated from unannotated voxels in an encoded target: with
- * |M| < 2, y·4 + M lies in (−2, 2) where y = 0 and in (2, 6) where y = 1.
+ * |M| ≤ 1, y·4 + M lies in [−1, 1] where y = 0 and in [3, 5] where y = 1, so 2 splits them.
  */
 const OFFSET = 4;
 const MAP_BOUND = OFFSET / 2;
@@ -34,9 +34,9 @@ const MAP_BOUND = OFFSET / 2;
  * Decoding recovers y exactly and M to float32 rounding of M + 4 (≤ 2.4e-7 absolute).
  *
  * @param yTrue binary target (0/1), rank 2–5.
- * @param rpMap the map, same shape, every |M| < 2 (paper maps lie in [−1, 1]).
- * @throws RangeError on unequal shapes, a non-binary target, or a map value outside (−2, 2) or
- *   not finite (checking downloads one boolean).
+ * @param rpMap the float32 map, same shape, values in [−1, 1] (as `rewardPenaltyDiceLoss` needs).
+ * @throws RangeError on unequal shapes, a non-binary target, or a map value outside [−1, 1] or
+ *   not finite (checking downloads one boolean); TypeError on a map that is not float32.
  *
  * @example
  * import * as tf from '@tensorflow/tfjs-core';
@@ -46,11 +46,12 @@ const MAP_BOUND = OFFSET / 2;
 export function encodeTargetAndMap(yTrue: Tensor, rpMap: Tensor): Tensor {
   const fn = 'encodeTargetAndMap';
   assertSameShape(fn, { yTrue, rpMap });
+  assertMapDtype(fn, 'rpMap', rpMap);
   const valid = tidy(() =>
     all(
       logicalAnd(
         logicalOr(equal(yTrue, 0), equal(yTrue, 1)),
-        less(abs(rpMap), MAP_BOUND), // false for NaN and ±Infinity too
+        lessEqual(abs(rpMap), 1), // false for NaN and ±Infinity too
       ),
     ),
   );
@@ -58,7 +59,7 @@ export function encodeTargetAndMap(yTrue: Tensor, rpMap: Tensor): Tensor {
   valid.dispose();
   if (!ok) {
     throw new RangeError(
-      `${fn}: yTrue must be binary (0/1) and every map value finite with |M| < ${MAP_BOUND}`,
+      `${fn}: yTrue must be binary (0/1) and every map value finite and in [−1, 1]`,
     );
   }
   return tidy(() => add(mul(cast(yTrue, 'float32'), OFFSET), cast(rpMap, 'float32')));

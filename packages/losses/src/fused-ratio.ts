@@ -7,16 +7,25 @@ import {
   tensor1d,
 } from '@tensorflow/tfjs-core';
 import { smoothedRatioLoss } from './dice-ratio.js';
+import { arrayStats, type CheckedInputs, type ValueStats } from './validate.js';
 
 /**
- * The target side of a Dice-type loss `1 − mean_g (2·Σ a·P + s) / (Σ c + Σ b·P + s)`, read
- * straight from the input tensors: with a map M, a = t·M, b = |M|, c = t·|M| (RPDL, Eq. 3);
- * without, a = t, b = 1 and c = |t| (authors'-code loss) or t (Dice loss, Eq. 2).
+ * The target side of a Dice-type loss `1 − mean_g (2·Σ o + s) / (Σ c + Σ b·P + s)`, read
+ * straight from the input tensors: with a map M, o = t·M·P, b = |M|, c = t·|M| (RPDL, Eq. 3);
+ * without, o = t·P, b = 1 and c = |t| (authors'-code loss) or t (Dice loss, Eq. 2); with
+ * `overlap: 'minimum'`, o = min(P, t), b = 1, c = t (soft Dice loss).
  */
 export interface FusedTerms {
   target: Tensor;
   map?: Tensor;
   absTarget: boolean;
+  /** `'product'` (default): o = a·P, linear in P; `'minimum'`: o = min(P, t), no map. */
+  overlap?: 'product' | 'minimum';
+}
+
+/** ∂min(P, t)/∂P, with ½ at P = t (where ∂|P − t|/∂P is taken as 0). */
+function minimumSlope(q: number, t: number): number {
+  return q < t ? 1 : q === t ? 0.5 : 0;
 }
 
 export interface FusedConfig {
@@ -25,7 +34,7 @@ export interface FusedConfig {
   smooth: number;
   /** The axes the sums run over (see `reductionAxes`): all, or all but axis 0 and/or the last. */
   axes: readonly number[];
-  inputs: Readonly<Record<string, Tensor>>;
+  checked: CheckedInputs;
 }
 
 /**
@@ -35,13 +44,14 @@ export interface FusedConfig {
  * (each a separate pass and allocation, binary ones several times slower than unary ones there).
  * Sums are accumulated in float64 and rounded to float32, the gradient written as float32.
  *
- * With A = 2·Σ a·P + s, B = Σ c + Σ b·P + s per group and G groups,
+ * With A = 2·Σ o + s, B = Σ c + Σ b·P + s per group, G groups and aᵢ = ∂oᵢ/∂Pᵢ,
  * `∂L/∂Pᵢ = (A·bᵢ/B² − 2·aᵢ/B) / G`. The targets are closed over, not inputs of the gradient:
  * a zero gradient for them would be a silent lie, whereas tfjs refuses one it cannot reach.
  */
 export function fusedLoss(config: FusedConfig, terms: FusedTerms): (p: Tensor) => Scalar {
-  const { fn, shape, smooth, axes, inputs } = config;
+  const { fn, shape, smooth, axes, checked } = config;
   const { target, map, absTarget } = terms;
+  const minimum = terms.overlap === 'minimum';
   const rank = shape.length;
   const size = shape.reduce((a, b) => a * b, 1);
   const batch = shape[0]!;
@@ -67,7 +77,14 @@ export function fusedLoss(config: FusedConfig, terms: FusedTerms): (p: Tensor) =
       // One group: plain scalar accumulators, the loop V8 optimises best.
       let o = 0;
       let n = 0;
-      if (m === undefined) {
+      if (minimum) {
+        for (let i = 0; i < size; i++) {
+          const ti = t[i]!;
+          const qi = q[i]!;
+          o += Math.min(qi, ti);
+          n += ti + qi;
+        }
+      } else if (m === undefined) {
         for (let i = 0; i < size; i++) {
           const ti = t[i]!;
           o += ti * q[i]!;
@@ -87,7 +104,10 @@ export function fusedLoss(config: FusedConfig, terms: FusedTerms): (p: Tensor) =
         const g = Math.floor(i / perSample) * stride + (i % modulus);
         const ti = t[i]!;
         const qi = q[i]!;
-        if (m === undefined) {
+        if (minimum) {
+          overlap[g]! += Math.min(qi, ti);
+          total[g]! += ti + qi;
+        } else if (m === undefined) {
           overlap[g]! += ti * qi;
           total[g]! += (absTarget ? Math.abs(ti) : ti) + qi;
         } else {
@@ -99,7 +119,21 @@ export function fusedLoss(config: FusedConfig, terms: FusedTerms): (p: Tensor) =
     }
     const overlap32 = Float32Array.from(overlap);
     const total32 = Float32Array.from(total);
-    const value = smoothedRatioLoss(fn, tensor1d(overlap32), tensor1d(total32), smooth, inputs);
+    // The inputs are typed arrays in this thread: their ranges cost a scan, not a download.
+    const stats: Record<string, ValueStats> = {};
+    if (checked.validate) {
+      for (const [name, rule] of Object.entries(checked.rules)) {
+        stats[name] = arrayStats(checked.tensors[name]!.dataSync() as ArrayLike<number>, rule);
+      }
+    }
+    const value = smoothedRatioLoss(
+      fn,
+      tensor1d(overlap32),
+      tensor1d(total32),
+      smooth,
+      checked,
+      stats,
+    );
     return {
       value,
       gradFunc: (dy: Tensor) => {
@@ -115,13 +149,16 @@ export function fusedLoss(config: FusedConfig, terms: FusedTerms): (p: Tensor) =
         if (single) {
           const wc = weightCoefficient[0]!;
           const rc = rewardCoefficient[0]!;
-          if (m === undefined) for (let i = 0; i < size; i++) grad[i] = wc + rc * t[i]!;
+          if (minimum)
+            for (let i = 0; i < size; i++) grad[i] = wc + rc * minimumSlope(q[i]!, t[i]!);
+          else if (m === undefined) for (let i = 0; i < size; i++) grad[i] = wc + rc * t[i]!;
           else for (let i = 0; i < size; i++) grad[i] = wc * Math.abs(m[i]!) + rc * t[i]! * m[i]!;
         } else {
           for (let i = 0; i < size; i++) {
             const g = Math.floor(i / perSample) * stride + (i % modulus);
-            grad[i] =
-              m === undefined
+            grad[i] = minimum
+              ? weightCoefficient[g]! + rewardCoefficient[g]! * minimumSlope(q[i]!, t[i]!)
+              : m === undefined
                 ? weightCoefficient[g]! + rewardCoefficient[g]! * t[i]!
                 : weightCoefficient[g]! * Math.abs(m[i]!) + rewardCoefficient[g]! * t[i]! * m[i]!;
           }

@@ -9,11 +9,23 @@ export {
   type ReferenceRewardPenaltyDiceLossOptions,
   referenceRewardPenaltyDiceLoss,
 } from './reference-reward-penalty-dice-loss.js';
+export {
+  getLoss,
+  isLossName,
+  LOSS_NAMES,
+  type LossEntry,
+  type LossInputs,
+  type LossName,
+  PAPER_LOSSES,
+  parseLossList,
+  type TrainingTarget,
+} from './registry.js';
 export { rewardPenaltyDice } from './reward-penalty-dice.js';
 export {
   type RewardPenaltyDiceLossOptions,
   rewardPenaltyDiceLoss,
 } from './reward-penalty-dice-loss.js';
+export { type SoftDiceLossOptions, softDiceLoss } from './soft-dice-loss.js';
 export {
   type WeightedCrossEntropyOptions,
   weightedCrossEntropy,

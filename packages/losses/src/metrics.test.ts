@@ -24,8 +24,17 @@ describe('diceCoefficient (Eq. 5) and rewardPenaltyDice (Eq. 6)', () => {
     const y = tensor2d([[1, 1, 0, 0]]);
     const m = tensor2d([[1, 0.5, 0.5, -1]]);
     expect(rewardPenaltyDice(y, tensor2d([[0.9, 0.2, 0.7, 0.8]]), m).dataSync()[0]).toBe(0.5);
-    // P exactly at the threshold is background (P′ = 1 only where P > threshold)
-    expect(diceCoefficient(tensor2d([[1, 0]]), tensor2d([[0.5, 0]])).dataSync()[0]).toBe(0);
+    // P exactly at the threshold is foreground (P′ = 1 where P ≥ threshold): 2·1 / (1 + 1)
+    expect(diceCoefficient(tensor2d([[1, 0]]), tensor2d([[0.5, 0]])).dataSync()[0]).toBe(1);
+    expect(diceCoefficient(tensor2d([[1, 0]]), tensor2d([[0.4999, 0]])).dataSync()[0]).toBe(0);
+    // RPD at exactly 0.5: P′ = [1, 1]; 2·1·1 / (1 + (1 + 1)) = 2/3
+    expect(
+      rewardPenaltyDice(
+        tensor2d([[1, 0]]),
+        tensor2d([[0.5, 0.5]]),
+        tensor2d([[1, -1]]),
+      ).dataSync()[0],
+    ).toBeCloseTo(2 / 3, 6);
   });
 
   it('score 1 when target and prediction are both empty, per sample too', () => {

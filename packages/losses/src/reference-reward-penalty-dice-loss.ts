@@ -1,11 +1,18 @@
 import { abs, add, mul, type Scalar, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { type AnalyticStrategy, analyticLoss } from './analytic-ratio.js';
 import { smoothedRatioLoss } from './dice-ratio.js';
+import { assertGradientsRegistered, RATIO_KERNELS } from './gradient-check.js';
 import { type GradientMode, resolveGradientMode } from './gradient-mode.js';
 import { assertGrouping, type GroupingOptions, groupSum, reductionAxes } from './grouping.js';
-import { assertSameShape, assertSmooth } from './validate.js';
+import {
+  assertSameShape,
+  assertSmooth,
+  type CheckedInputs,
+  resolveValidate,
+  type ValidationOptions,
+} from './validate.js';
 
-export interface ReferenceRewardPenaltyDiceLossOptions extends GroupingOptions {
+export interface ReferenceRewardPenaltyDiceLossOptions extends GroupingOptions, ValidationOptions {
   /** Added to numerator and denominator. Default 1, the authors' code. */
   smooth?: number;
   /**
@@ -56,18 +63,25 @@ export function referenceRewardPenaltyDiceLossWith(
   const smooth = options.smooth ?? 1;
   assertSmooth(fn, smooth);
   assertGrouping(fn, options);
-  const inputs = { target, yPred };
-  assertSameShape(fn, inputs);
+  const tensors = { target, yPred };
+  assertSameShape(fn, tensors);
   const gradient = resolveGradientMode(fn, options.gradient, yPred);
+  // T mixes target and map (values up to K/divisor and the penalty), so only P has a range rule.
+  const checked: CheckedInputs = {
+    tensors,
+    rules: { yPred: 'probability' },
+    validate: resolveValidate(fn, options),
+  };
   const axes = reductionAxes(target.rank, options);
   if (gradient === 'autodiff') {
+    assertGradientsRegistered(fn, [...RATIO_KERNELS, 'Abs']);
     return tidy(() => {
       const overlap = groupSum(mul(target, yPred), axes);
       const total = add(groupSum(abs(target), axes), groupSum(yPred, axes));
-      return smoothedRatioLoss(fn, overlap, total, smooth, inputs);
+      return smoothedRatioLoss(fn, overlap, total, smooth, checked);
     });
   }
   const terms = () => ({ reward: target, constant: [abs(target)] as [Tensor] });
-  const config = { fn, shape: target.shape, smooth, axes, inputs, terms };
+  const config = { fn, shape: target.shape, smooth, axes, checked, terms };
   return analyticLoss(config, { target, absTarget: true }, strategy)(yPred);
 }

@@ -1,11 +1,19 @@
 import { abs, add, mul, type Scalar, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { type AnalyticStrategy, analyticLoss, rewardPenaltyTerms } from './analytic-ratio.js';
 import { smoothedRatioLoss } from './dice-ratio.js';
+import { assertGradientsRegistered, RATIO_KERNELS } from './gradient-check.js';
 import { type GradientMode, resolveGradientMode } from './gradient-mode.js';
 import { assertGrouping, type GroupingOptions, groupSum, reductionAxes } from './grouping.js';
-import { assertSameShape, assertSmooth } from './validate.js';
+import {
+  assertMapDtype,
+  assertSameShape,
+  assertSmooth,
+  type CheckedInputs,
+  resolveValidate,
+  type ValidationOptions,
+} from './validate.js';
 
-export interface RewardPenaltyDiceLossOptions extends GroupingOptions {
+export interface RewardPenaltyDiceLossOptions extends GroupingOptions, ValidationOptions {
   /** Added to numerator and denominator (paper Eq. 3's ε). Default 1, the authors' code. */
   smooth?: number;
   /**
@@ -62,20 +70,27 @@ export function rewardPenaltyDiceLossWith(
   const smooth = options.smooth ?? 1;
   assertSmooth(fn, smooth);
   assertGrouping(fn, options);
-  const inputs = { yTrue, yPred, rpMap };
-  assertSameShape(fn, inputs);
+  const tensors = { yTrue, yPred, rpMap };
+  assertSameShape(fn, tensors);
+  assertMapDtype(fn, 'rpMap', rpMap);
   const gradient = resolveGradientMode(fn, options.gradient, yPred);
+  const checked: CheckedInputs = {
+    tensors,
+    rules: { yTrue: 'binary', yPred: 'probability', rpMap: 'map' },
+    validate: resolveValidate(fn, options),
+  };
   const axes = reductionAxes(yTrue.rank, options);
   if (gradient === 'autodiff') {
+    assertGradientsRegistered(fn, [...RATIO_KERNELS, 'Abs']);
     return tidy(() => {
       const absMap = abs(rpMap);
       const overlap = groupSum(mul(mul(yTrue, rpMap), yPred), axes);
       const total = groupSum(mul(add(yTrue, yPred), absMap), axes);
-      return smoothedRatioLoss(fn, overlap, total, smooth, inputs);
+      return smoothedRatioLoss(fn, overlap, total, smooth, checked);
     });
   }
   const terms = rewardPenaltyTerms(yTrue, rpMap);
-  const config = { fn, shape: yTrue.shape, smooth, axes, inputs, terms };
+  const config = { fn, shape: yTrue.shape, smooth, axes, checked, terms };
   const fused = { target: yTrue, map: rpMap, absTarget: false };
   return analyticLoss(config, fused, strategy)(yPred);
 }

@@ -2,7 +2,7 @@ import {
   abs,
   add,
   cast,
-  greater,
+  greaterEqual,
   mul,
   type Scalar,
   sum,
@@ -12,11 +12,16 @@ import {
 import { assertThreshold, type ThresholdOptions } from './dice-coefficient.js';
 import { ratioMetric } from './dice-ratio.js';
 import { groupSum, reductionAxes } from './grouping.js';
-import { assertSameShape } from './validate.js';
+import {
+  assertMapDtype,
+  assertSameShape,
+  type CheckedInputs,
+  resolveValidate,
+} from './validate.js';
 
 /**
  * Reward-penalty Dice coefficient, paper Eq. 6:
- * `2·Σ y·P′·M / (Σ y·|M| + Σ P′·|M|)` with P′ the thresholded prediction and M the
+ * `2·Σ y·P′·M / (Σ y·|M| + Σ P′·|M|)` with P′ = 1 where P ≥ threshold and M the
  * reward-penalty map. An empty target with an empty prediction scores 1.
  *
  * @throws RangeError on unequal shapes, a rank outside 2–5, NaN/±Infinity in an input or a
@@ -39,12 +44,18 @@ export function rewardPenaltyDice(
   const threshold = assertThreshold(fn, options);
   const inputs = { yTrue, yPred, rpMap };
   assertSameShape(fn, inputs);
+  assertMapDtype(fn, 'rpMap', rpMap);
+  const checked: CheckedInputs = {
+    tensors: inputs,
+    rules: { yTrue: 'binary', yPred: 'probability', rpMap: 'map' },
+    validate: resolveValidate(fn, options),
+  };
   return tidy(() => {
     const axes = reductionAxes(yTrue.rank, options);
-    const binary = cast(greater(yPred, threshold), 'float32');
+    const binary = cast(greaterEqual(yPred, threshold), 'float32');
     const absMap = abs(rpMap);
     const overlap = groupSum(mul(mul(yTrue, binary), rpMap), axes);
     const total = groupSum(mul(add(yTrue, binary), absMap), axes);
-    return ratioMetric(fn, overlap, total, [sum(mul(yPred, 0))], inputs);
+    return ratioMetric(fn, overlap, total, [sum(mul(yPred, 0))], checked);
   });
 }

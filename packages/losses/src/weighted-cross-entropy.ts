@@ -12,9 +12,19 @@ import {
   type Tensor,
   tidy,
 } from '@tensorflow/tfjs-core';
-import { assertSameShape, readFiniteSums } from './validate.js';
+import { assertGradientsRegistered } from './gradient-check.js';
+import {
+  assertSameShape,
+  type CheckedInputs,
+  readChecked,
+  resolveValidate,
+  type ValidationOptions,
+} from './validate.js';
 
-export interface WeightedCrossEntropyOptions {
+/** Kernels of the forward pass, all differentiated by tfjs autodiff. */
+const KERNELS = ['ClipByValue', 'Log', 'Log1p', 'Neg', 'Multiply', 'Sub', 'Add', 'Sum', 'RealDiv'];
+
+export interface WeightedCrossEntropyOptions extends ValidationOptions {
   /** w, the foreground weight; the paper sets it to background/foreground volume (see `foregroundWeight`). Default 1. */
   weight?: number;
   /** P is clipped into [ε, 1 − ε] to keep log finite. Default 1e-7. */
@@ -55,15 +65,21 @@ export function weightedCrossEntropy(
   if (reduction !== 'mean' && reduction !== 'sum') {
     throw new RangeError(`${fn}: reduction must be 'mean' or 'sum', got ${String(reduction)}`);
   }
-  const inputs = { yTrue, yPred };
-  assertSameShape(fn, inputs);
+  const tensors = { yTrue, yPred };
+  assertSameShape(fn, tensors);
+  const checked: CheckedInputs = {
+    tensors,
+    rules: { yTrue: 'binary', yPred: 'probability' },
+    validate: resolveValidate(fn, options),
+  };
+  assertGradientsRegistered(fn, KERNELS);
   return tidy(() => {
     const clipped = clipByValue(yPred, epsilon, 1 - epsilon);
     const foreground = mul(mul(yTrue, log(clipped)), weight);
     const background = mul(sub(1, yTrue), log1p(neg(clipped)));
     const total = sum(add(foreground, background));
     // Clipping would hide an infinite prediction, so P is probed on its own (x·0 is NaN for ±∞).
-    readFiniteSums(fn, [total, sum(mul(yPred, 0))], inputs);
+    if (checked.validate) readChecked(fn, [total, sum(mul(yPred, 0))], checked);
     const negated = neg(total);
     return (reduction === 'mean' ? div(negated, yTrue.size) : negated) as Scalar;
   });

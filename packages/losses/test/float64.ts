@@ -140,7 +140,7 @@ export function weightedCrossEntropy64(
   return reduction === 'mean' ? -total / y.length : -total;
 }
 
-/** Eq. 6 (Eq. 5 when every M is 1), thresholded at P > threshold; 0/0 scores 1. */
+/** Eq. 6 (Eq. 5 when every M is 1), thresholded at P ≥ threshold; 0/0 scores 1. */
 export function rewardPenaltyDice64(
   y: ArrayLike<number>,
   p: ArrayLike<number>,
@@ -150,7 +150,7 @@ export function rewardPenaltyDice64(
   let num = 0;
   let den = 0;
   for (let i = 0; i < y.length; i++) {
-    const q = p[i]! > threshold ? 1 : 0;
+    const q = p[i]! >= threshold ? 1 : 0;
     const w = m === undefined ? 1 : m[i]!;
     num += y[i]! * q * w;
     den += (y[i]! + q) * Math.abs(w);
@@ -167,4 +167,35 @@ export function maxError(actual: ArrayLike<number>, expected: ArrayLike<number>)
     if (err > worst) worst = err;
   }
   return worst;
+}
+
+/**
+ * Soft Dice loss, `1 − (Σ P + Σ Y − Σ |P − Y| + s) / (Σ P + Σ Y + s)` per group, and its gradient
+ * `(N − (1 − sign(Pᵢ − Yᵢ))·D) / (G·D²)` with sign(0) = 0, written from the formula.
+ */
+export function softDiceLoss64(
+  y: ArrayLike<number>,
+  p: ArrayLike<number>,
+  shape: readonly number[],
+  smooth = 1,
+  grouping: Grouping = {},
+): LossAndGradient {
+  const groups = groupTotal(shape, grouping);
+  const index = groupIndex(shape, grouping);
+  const sums = new Float64Array(groups);
+  const absDiff = new Float64Array(groups);
+  for (let i = 0; i < index.length; i++) {
+    sums[index[i]!]! += p[i]! + y[i]!;
+    absDiff[index[i]!]! += Math.abs(p[i]! - y[i]!);
+  }
+  let mean = 0;
+  for (let g = 0; g < groups; g++) mean += (sums[g]! - absDiff[g]! + smooth) / (sums[g]! + smooth);
+  const grad = new Float64Array(index.length);
+  for (let i = 0; i < index.length; i++) {
+    const g = index[i]!;
+    const n = sums[g]! - absDiff[g]! + smooth;
+    const d = sums[g]! + smooth;
+    grad[i] = (n - (1 - Math.sign(p[i]! - y[i]!)) * d) / (groups * d * d);
+  }
+  return { loss: 1 - mean / groups, grad };
 }

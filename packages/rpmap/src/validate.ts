@@ -5,8 +5,7 @@ export function assertBinaryMasks(masks: readonly ArrayLike<number>[], what = 'm
       `${what}: expected a non-empty list of binary annotations, got ${describe(masks)}`,
     );
   }
-  const first = masks[0]!;
-  const length = first.length;
+  let length = 0;
   for (let k = 0; k < masks.length; k++) {
     const mask = masks[k]!;
     if (mask == null || typeof mask.length !== 'number') {
@@ -14,6 +13,7 @@ export function assertBinaryMasks(masks: readonly ArrayLike<number>[], what = 'm
         `${what}[${k}]: expected an array-like of 0/1 values, got ${describe(mask)}`,
       );
     }
+    if (k === 0) length = mask.length;
     if (mask.length !== length) {
       throw new RangeError(
         `${what}[${k}]: length ${mask.length} differs from ${what}[0] length ${length}; all annotations of one image must have the same size`,

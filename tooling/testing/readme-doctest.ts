@@ -1,0 +1,104 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * Doc-tests for package READMEs: every ```ts block is run as written, as its own ES module in the
+ * package's folder (so the package's own name and its dependencies resolve as for a user, to the
+ * TypeScript sources through the `@rpdl/source` condition), and must exit with code 0. A
+ * `// → text` comment in a block states a line the block prints: the stated texts must appear in
+ * the output in order, compared without whitespace (so `[1, 0.5]` matches node's `[ 1, 0.5 ]`).
+ */
+
+export interface Snippet {
+  /** 1-based position among the README's ```ts blocks. */
+  index: number;
+  /** 1-based line of the opening fence in the README. */
+  line: number;
+  code: string;
+  /** The texts of the block's `// → text` comments, in order. */
+  expected: string[];
+}
+
+const ARROW = /\/\/ → (.+)$/;
+
+/** The ```ts blocks of a markdown text. */
+export function readmeSnippets(markdown: string): Snippet[] {
+  const lines = markdown.split('\n');
+  const snippets: Snippet[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i]!.trim() !== '```ts') continue;
+    const start = i;
+    const body: string[] = [];
+    for (i++; i < lines.length && lines[i]!.trim() !== '```'; i++) body.push(lines[i]!);
+    if (i === lines.length) throw new Error(`unclosed \`\`\`ts block at line ${start + 1}`);
+    const expected = body.flatMap((l) => {
+      const m = ARROW.exec(l);
+      return m === null ? [] : [m[1]!.trim()];
+    });
+    snippets.push({ index: snippets.length + 1, line: start + 1, code: body.join('\n'), expected });
+  }
+  return snippets;
+}
+
+/**
+ * Where the expected texts fail to appear, in order, in `output` (whitespace ignored on both
+ * sides); undefined when they all do.
+ */
+export function findMismatch(output: string, expected: readonly string[]): string | undefined {
+  const haystack = output.replace(/\s+/g, '');
+  let from = 0;
+  for (const text of expected) {
+    const needle = text.replace(/\s+/g, '');
+    const at = haystack.indexOf(needle, from);
+    if (at < 0) return `expected the output to contain "${text}" (after the previous one)`;
+    from = at + needle.length;
+  }
+  return undefined;
+}
+
+export interface SnippetRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs one snippet with tsx as `<packageDir>/.readme-snippet-*∕snippet-N.mts`, then removes it. */
+export function runSnippet(snippet: Snippet, packageDir: string, timeoutMs = 120_000): SnippetRun {
+  const require = createRequire(import.meta.url);
+  const tsx = join(dirname(require.resolve('tsx/package.json')), 'dist', 'cli.mjs');
+  const folder = mkdtempSync(join(packageDir, '.readme-snippet-'));
+  try {
+    const file = join(folder, `snippet-${snippet.index}.mts`);
+    writeFileSync(file, `${snippet.code}\n`);
+    const run = spawnSync(process.execPath, [tsx, '--conditions=@rpdl/source', file], {
+      cwd: packageDir,
+      encoding: 'utf8',
+      timeout: timeoutMs,
+    });
+    return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** Registers one vitest test per ```ts block of `<packageDir>/README.md`. */
+export function describeReadme(packageDir: string, timeoutMs = 120_000): void {
+  const readme = join(packageDir, 'README.md');
+  const snippets = readmeSnippets(readFileSync(readme, 'utf8'));
+  describe(`${readme} snippets run as written`, () => {
+    it('has snippets', () => {
+      expect(snippets.length).toBeGreaterThan(0);
+    });
+    for (const snippet of snippets) {
+      it(`block ${snippet.index} (line ${snippet.line})`, { timeout: timeoutMs + 10_000 }, () => {
+        const run = runSnippet(snippet, packageDir, timeoutMs);
+        const report = `\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`;
+        expect(run.status, `exit code${report}`).toBe(0);
+        expect(findMismatch(run.stdout, snippet.expected), report).toBeUndefined();
+      });
+    }
+  });
+}
