@@ -23,15 +23,19 @@ export { main } from './cli/main.js';
 export { type CliIo, reproduce, resolveProfile } from './cli/reproduce.js';
 export { computeBaselines, readBaselines, writeBaselines } from './evaluation/baselines.js';
 export {
+  type AnnotatedCases,
   type AnnotatedLayout,
   atlasBaseline,
+  baselineImageScores,
   type Comparison,
+  type EvaluationData,
   evaluateFold,
+  type ImageScore,
   referenceSurgeons,
+  scoreImages,
   surgeonBaseline,
   testBones,
 } from './evaluation/evaluation.js';
-export { dice, meanMask, rewardPenaltyDiceScore, threshold } from './evaluation/metrics.js';
 export { erfc, twoSidedNormalP } from './evaluation/normal-tail.js';
 export {
   BOOTSTRAP_RESAMPLES,
@@ -132,6 +136,8 @@ export {
   buildReport,
   type ExperimentReport,
   type FoldScores,
+  IMAGE_METRICS,
+  type ImageMetric,
   type Report,
   type RunScores,
   type SeriesSummary,
@@ -142,6 +148,7 @@ export { renderHtml } from './report/report-html.js';
 export {
   foldLabel,
   formatP,
+  IMAGE_METRICS_NOTE,
   LOSS_LABELS,
   MODEL_LABELS,
   NOT_CONVERGED_MARK,
@@ -173,17 +180,28 @@ export {
   verdictWord,
 } from './report/verdicts.js';
 export {
+  asTrainingCases,
   augmentationFor,
   boneInput,
   foldSplit,
+  inputNormalization,
   type RunBatches,
+  type RunDataset,
   runBatches,
+  splitKindOf,
 } from './runs/data-pipeline.js';
 export {
+  CM_FILES,
   type DatasetSource,
+  dataFolderKind,
+  datasetLayout,
   datasetSource,
   describeSource,
+  loadCmSource,
   loadDataset,
+  sourceExperiment,
+  standardizeCases,
+  standardizeVolume,
 } from './runs/dataset-source.js';
 export {
   collectRunMetrics,
@@ -204,3 +222,4 @@ export {
   type RunOutcome,
   runSeed,
 } from './runs/run-training.js';
+export { foldTargets, fuseAnnotations, STAPLE_LEVEL } from './runs/training-target.js';

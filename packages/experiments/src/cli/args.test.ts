@@ -17,6 +17,24 @@ describe('parseCommandLine', () => {
     expect(args.experiments).toBeUndefined();
   });
 
+  it('parses --losses with the registry (opt-in losses too) and --split for a folder of cases', () => {
+    expect(
+      reproduceArgs([
+        'reproduce',
+        '--losses',
+        'dl, rpdl,soft-dice,staple-dl,majority-dl',
+        '--data',
+        'cases',
+        '--split',
+        'leave-one-annotator-out',
+      ]),
+    ).toMatchObject({
+      losses: ['dl', 'rpdl', 'soft-dice', 'staple-dl', 'majority-dl'],
+      data: 'cases',
+      split: 'leave-one-annotator-out',
+    });
+  });
+
   it('parses every reproduce option', () => {
     const args = reproduceArgs([
       'reproduce',
@@ -71,8 +89,17 @@ describe('parseCommandLine', () => {
       ['reproduce', '--models', 'unet3d,resnet'],
       /--models: unknown value "resnet"; expected one of unet3d, vnet3d/,
     ],
-    [['reproduce', '--losses', 'dl,dl'], /--losses: "dl" is listed twice/],
-    [['reproduce', '--losses', 'dl,'], /without empty items/],
+    [['reproduce', '--losses', 'dl,dl'], /--losses: loss list 'dl,dl' names 'dl' twice/],
+    [['reproduce', '--losses', 'dl,'], /--losses: loss list 'dl,' has an empty item/],
+    [
+      ['reproduce', '--losses', 'dice'],
+      /unknown loss 'dice'; expected one of wcel, dl, rpdl, soft-dice/,
+    ],
+    [['reproduce', '--split', 'leave-one-case-out'], /--split needs --data <folder of cases>/],
+    [
+      ['reproduce', '--data', 'd', '--split', 'random'],
+      /--split must be one of leave-one-case-out, leave-one-annotator-out/,
+    ],
     [
       ['reproduce', '--profile', 'fast'],
       /--profile must be one of paper, quick, smoke, got "fast"/,

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
-import type { PhantomSize } from '@rpdl/cm-dataset';
+import type { CaseSplitKind, PhantomSize } from '@rpdl/cm-dataset';
+import { parseLossList } from '@rpdl/losses';
 import type { ModelName } from '@rpdl/models-3d';
-import { type ExperimentId, LOSS_NAMES, type LossName, MODEL_ORDER } from '../grid/grid.js';
+import { type ExperimentId, type LossName, MODEL_ORDER } from '../grid/grid.js';
 import { PROFILES, type ProfileName } from '../grid/profiles.js';
 import { UsageError } from './errors.js';
 
@@ -35,6 +36,8 @@ export interface ReproduceArgs {
   losses?: LossName[];
   folds?: number[];
   data?: string;
+  /** How a `--data` folder of cases is split (a CM folder has both experiments). */
+  split?: CaseSplitKind;
   out?: string;
   resume: boolean;
   shard?: string;
@@ -244,6 +247,7 @@ function parseChoice<T extends string>(flag: string, text: string, allowed: read
 }
 
 const PROFILE_NAMES = Object.keys(PROFILES) as ProfileName[];
+const SPLIT_KINDS: readonly CaseSplitKind[] = ['leave-one-case-out', 'leave-one-annotator-out'];
 
 function parseReproduce(argv: readonly string[]): ReproduceArgs | HelpArgs {
   const { values } = parseStrict(
@@ -255,6 +259,7 @@ function parseReproduce(argv: readonly string[]): ReproduceArgs | HelpArgs {
       losses: { type: 'string' },
       folds: { type: 'string' },
       data: { type: 'string' },
+      split: { type: 'string' },
       profile: { type: 'string' },
       backend: { type: 'string' },
       out: { type: 'string' },
@@ -287,7 +292,13 @@ function parseReproduce(argv: readonly string[]): ReproduceArgs | HelpArgs {
   const models = text('models');
   if (models !== undefined) args.models = parseList('--models', models, MODEL_ORDER);
   const losses = text('losses');
-  if (losses !== undefined) args.losses = parseList('--losses', losses, LOSS_NAMES);
+  if (losses !== undefined) {
+    try {
+      args.losses = parseLossList(losses);
+    } catch (error) {
+      throw new UsageError(`--losses: ${(error as Error).message}`);
+    }
+  }
   const folds = text('folds');
   if (folds !== undefined) {
     const parsed = parseFolds(folds);
@@ -295,6 +306,11 @@ function parseReproduce(argv: readonly string[]): ReproduceArgs | HelpArgs {
   }
   const data = text('data');
   if (data !== undefined) args.data = data;
+  const split = text('split');
+  if (split !== undefined) {
+    if (data === undefined) throw new UsageError('--split needs --data <folder of cases>');
+    args.split = parseChoice('--split', split, SPLIT_KINDS);
+  }
   const out = text('out');
   if (out !== undefined) args.out = out;
   const shard = text('shard');

@@ -9,10 +9,10 @@ import {
   saveNpy,
   writeCmDataset,
 } from '@rpdl/cm-dataset';
+import { binarize } from '@rpdl/losses/metrics';
 import { loadCheckpoint, writeModelWeights } from '@rpdl/training';
 import { tensor } from '@tensorflow/tfjs-core';
 import { computeBaselines } from '../evaluation/baselines.js';
-import { threshold } from '../evaluation/metrics.js';
 import { getProfile } from '../grid/profiles.js';
 import { describeBackend, selectBackend } from '../platform/backend.js';
 import { writeFigures } from '../report/figures.js';
@@ -20,7 +20,12 @@ import { composePanel, labelTile, middleSlice, overlayTile } from '../report/pan
 import { encodePng } from '../report/png.js';
 import { buildReport } from '../report/report-data.js';
 import { writeReport } from '../report/report-files.js';
-import { datasetSource, describeSource, loadDataset } from '../runs/dataset-source.js';
+import {
+  datasetSource,
+  describeSource,
+  loadCmSource,
+  standardizeVolume,
+} from '../runs/dataset-source.js';
 import { RUN_FILES } from '../runs/run-dir.js';
 import { buildFromConfig, predictVolume, type RunConfig } from '../runs/run-training.js';
 import type { BaselineArgs, PhantomArgs, PredictArgs, ReportArgs } from './args.js';
@@ -61,7 +66,7 @@ export async function baselineCommand(args: BaselineArgs, io: CliIo): Promise<nu
       ...(args.phantomSize === undefined ? {} : { size: args.phantomSize }),
     },
   });
-  const dataset = await loadDataset(source);
+  const dataset = await loadCmSource(source);
   const baselines = [...Array(dataset.layout.surgeons).keys()].flatMap((fold) =>
     computeBaselines(2, fold, dataset),
   );
@@ -151,8 +156,10 @@ export async function predictCommand(args: PredictArgs, io: CliIo): Promise<numb
   try {
     const best = await loadCheckpoint(join(args.model, RUN_FILES.best));
     writeModelWeights(model, best.tensors);
-    const x = tensor(normalizeInput(input.data), [1, ...config.spatialShape, 1]);
-    const prediction = threshold(predictVolume(model, x));
+    const prepared =
+      config.input === 'standardized' ? standardizeVolume(input.data) : normalizeInput(input.data);
+    const x = tensor(prepared, [1, ...config.spatialShape, 1]);
+    const prediction = binarize(predictVolume(model, x));
     x.dispose();
     const output = args.output ?? args.input.replace(/(\.npy)?$/, '.prediction.npy');
     await saveNpy(output, {

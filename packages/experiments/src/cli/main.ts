@@ -21,9 +21,12 @@ Usage:
   --profile paper|quick|smoke   settings (default quick: U-net, 3 losses, all folds, 16³ phantom)
   --experiment 1|2|both         1 = leave one bone out, 2 = leave one surgeon out
   --models a,b                  unet3d, vnet3d, isensee2017, myronenko2018
-  --losses a,b                  wcel, dl, rpdl
+  --losses a,b                  wcel, dl, rpdl (default), soft-dice, staple-dl, majority-dl
   --folds 0,2,4-6|all           0-based fold numbers (tables label fold k as Bone/Surgeon k+1)
-  --data <dir>                  directory with x9_7.npy and y9_7.npy (default: the phantom)
+  --data <dir>                  directory with x9_7.npy and y9_7.npy, or a folder of cases
+                                (image + K annotations each; default: the phantom)
+  --split <kind>                for a folder of cases: leave-one-case-out (Experiment 1's
+                                protocol) or leave-one-annotator-out (Experiment 2's)
   --phantom-size <n>            phantom edge length instead of the profile's
   --backend auto|cpu|wasm|node|cuda|webgpu   (default auto: the fastest installed)
   --out <dir>                   output directory (default runs/<profile>)

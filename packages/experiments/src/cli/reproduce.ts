@@ -9,7 +9,13 @@ import { describeBackend, type ModuleImporter, selectBackend } from '../platform
 import { writeFigures } from '../report/figures.js';
 import { writeReport } from '../report/report-files.js';
 import { renderMarkdown } from '../report/report-render.js';
-import { datasetSource, describeSource, loadDataset } from '../runs/dataset-source.js';
+import {
+  datasetLayout,
+  datasetSource,
+  describeSource,
+  loadDataset,
+  sourceExperiment,
+} from '../runs/dataset-source.js';
 import { isRunFinished } from '../runs/run-dir.js';
 import { executeRun } from '../runs/run-training.js';
 import type { ReproduceArgs } from './args.js';
@@ -69,20 +75,29 @@ export async function reproduce(args: ReproduceArgs, io: CliIo): Promise<number>
   const shard = resolveShard({ flag: args.shard, countFlag: args.shardCount, env: io.env });
   const source = datasetSource({
     ...(args.data === undefined ? {} : { data: args.data }),
+    ...(args.split === undefined ? {} : { split: args.split }),
     phantom: profile.phantom,
   });
+  // A folder of cases runs the one experiment its --split names.
+  const fixed = sourceExperiment(source);
+  if (fixed !== undefined && args.experiments !== undefined && !args.experiments.includes(fixed)) {
+    throw new UsageError(
+      `--split ${args.split} is Experiment ${fixed}'s protocol; drop --experiment or pass --experiment ${fixed}`,
+    );
+  }
   const say = (text: string) => io.stdout.write(`${text}\n`);
 
   const backend = await selectBackend(args.backend, io.importer ? { importer: io.importer } : {});
   const dataset = await loadDataset(source);
+  const layout = datasetLayout(source, dataset);
   const grid = buildGrid({
-    experiments: args.experiments ?? profile.defaults.experiments,
+    experiments: fixed === undefined ? (args.experiments ?? profile.defaults.experiments) : [fixed],
     models: args.models ?? profile.defaults.models,
     losses: args.losses ?? profile.defaults.losses,
     ...((args.folds ?? profile.defaults.folds) === undefined
       ? {}
       : { folds: args.folds ?? profile.defaults.folds }),
-    layout: dataset.layout,
+    layout,
   });
   const slice = shard ? selectShard(grid, shard) : grid;
   if (!args.resume) {
@@ -93,7 +108,7 @@ export async function reproduce(args: ReproduceArgs, io: CliIo): Promise<number>
       );
     }
   }
-  const manifest: Manifest = { profile, seed: args.seed, source, layout: { ...dataset.layout } };
+  const manifest: Manifest = { profile, seed: args.seed, source, layout };
   await writeOrCheckManifest(out, manifest);
 
   say(`rpdl reproduce: profile ${profile.name} — ${profile.description}`);

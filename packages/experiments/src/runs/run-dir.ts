@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { Comparison } from '../evaluation/evaluation.js';
+import type { Comparison, ImageScore } from '../evaluation/evaluation.js';
 import { type RunSpec, runId } from '../grid/grid.js';
 
 /** File names of a run directory. */
@@ -24,6 +24,8 @@ export interface RunMetrics {
   stoppedEarly: boolean;
   /** Wall-clock seconds spent in this run across all (resumed) processes' training. */
   trainSeconds: number;
+  /** Per test image: threshold-averaged Dice, GED and ECE; absent in runs recorded before. */
+  images?: ImageScore[];
 }
 
 /**
