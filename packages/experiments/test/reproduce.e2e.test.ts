@@ -127,7 +127,7 @@ describe('rpdl reproduce --profile smoke (end to end)', () => {
       const result = await runCli(['reproduce', '--losses', 'focal']);
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(
-        'rpdl: --losses: unknown value "focal"; expected one of wcel, dl, rpdl',
+        "rpdl: --losses: loss list 'focal': unknown loss 'focal'; expected one of wcel, dl, rpdl, soft-dice, staple-dl, majority-dl",
       );
       expect(result.stderr).toContain('rpdl reproduce [options]');
     },
