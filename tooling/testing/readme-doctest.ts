@@ -24,7 +24,12 @@ export interface Snippet {
 
 const ARROW = /\/\/ → (.+)$/;
 
-/** The ```ts blocks of a markdown text. */
+/**
+ * The ```ts blocks of a markdown text.
+ *
+ * @example
+ * readmeSnippets('```ts\nconsole.log(2); // → 2\n```'); // [{ index: 1, line: 1, code: …, expected: ['2'] }]
+ */
 export function readmeSnippets(markdown: string): Snippet[] {
   const lines = markdown.split('\n');
   const snippets: Snippet[] = [];
@@ -46,6 +51,9 @@ export function readmeSnippets(markdown: string): Snippet[] {
 /**
  * Where the expected texts fail to appear, in order, in `output` (whitespace ignored on both
  * sides); undefined when they all do.
+ *
+ * @example
+ * findMismatch('Float32Array(2) [ 1, 0.5 ]\n', ['Float32Array(2) [1, 0.5]']); // undefined
  */
 export function findMismatch(output: string, expected: readonly string[]): string | undefined {
   const haystack = output.replace(/\s+/g, '');
@@ -65,7 +73,13 @@ export interface SnippetRun {
   stderr: string;
 }
 
-/** Runs one snippet with tsx as `<packageDir>/.readme-snippet-*∕snippet-N.mts`, then removes it. */
+/**
+ * Runs one snippet with tsx as `snippet-N.mts` in a fresh `.readme-snippet-…` folder of the
+ * package (removed afterwards).
+ *
+ * @example
+ * const { status, stdout } = runSnippet(readmeSnippets(markdown)[0]!, packageDir);
+ */
 export function runSnippet(snippet: Snippet, packageDir: string, timeoutMs = 120_000): SnippetRun {
   const require = createRequire(import.meta.url);
   const tsx = join(dirname(require.resolve('tsx/package.json')), 'dist', 'cli.mjs');
@@ -84,7 +98,13 @@ export function runSnippet(snippet: Snippet, packageDir: string, timeoutMs = 120
   }
 }
 
-/** Registers one vitest test per ```ts block of `<packageDir>/README.md`. */
+/**
+ * Registers one vitest test per ```ts block of `<packageDir>/README.md`.
+ *
+ * @example
+ * // packages/<name>/test/readme.test.ts
+ * describeReadme(resolve(dirname(fileURLToPath(import.meta.url)), '..'));
+ */
 export function describeReadme(packageDir: string, timeoutMs = 120_000): void {
   const readme = join(packageDir, 'README.md');
   const snippets = readmeSnippets(readFileSync(readme, 'utf8'));

@@ -9,7 +9,7 @@ import {
   type Tensor,
   where,
 } from '@tensorflow/tfjs-core';
-import { type CheckedInputs, readChecked, type ValueStats } from './validate.js';
+import { type CheckedInputs, readChecked } from './validate.js';
 
 /**
  * `1 − mean over groups of (2·overlap + s) / (total + s)`: the shape shared by Eq. 2, Eq. 3 and
@@ -23,9 +23,9 @@ export function smoothedRatioLoss(
   total: Tensor,
   smooth: number,
   checked: CheckedInputs,
-  stats?: Readonly<Record<string, ValueStats>>,
+  rulesVerified = false,
 ): Scalar {
-  const totals = readChecked(fn, [overlap, total], checked, stats)?.[1];
+  const totals = readChecked(fn, [overlap, total], checked, rulesVerified)?.[1];
   if (smooth === 0 && totals?.some((v) => v === 0)) {
     throw new RangeError(
       `${fn}: the denominator is 0 (empty target and prediction) and smooth is 0, so the loss is 0/0; use smooth > 0`,

@@ -7,7 +7,7 @@ import {
   tensor1d,
 } from '@tensorflow/tfjs-core';
 import { smoothedRatioLoss } from './dice-ratio.js';
-import { arrayStats, type CheckedInputs, type ValueStats } from './validate.js';
+import type { CheckedInputs, ValueRule } from './validate.js';
 
 /**
  * The target side of a Dice-type loss `1 − mean_g (2·Σ o + s) / (Σ c + Σ b·P + s)`, read
@@ -73,6 +73,18 @@ export function fusedLoss(config: FusedConfig, terms: FusedTerms): (p: Tensor) =
     const q = p.dataSync() as ArrayLike<number>;
     const overlap = new Float64Array(groups);
     const total = new Float64Array(groups);
+    // The value checks ride along in the same pass (the inputs are typed arrays in this thread):
+    // per voxel, u = t·(1 − t) is 0 for a binary t and ≥ 0 for t in [0, 1], P·(1 − P) < 0 means
+    // P outside [0, 1], M² > 1 means |M| > 1. Only a pass/fail flag is kept; on failure,
+    // readChecked recomputes the ranges with reductions to name them. NaN is left to the sums.
+    const check = checked.validate;
+    const tRule = ruleOf(checked, target);
+    const tFloor = tRule === undefined ? Number.NEGATIVE_INFINITY : 0;
+    const tCeiling = tRule === 'binary' ? 0 : Number.POSITIVE_INFINITY;
+    const mCeiling =
+      map !== undefined && ruleOf(checked, map) === 'map' ? 1 : Number.POSITIVE_INFINITY;
+    const qFloor = ruleOf(checked, p) === 'probability' ? 0 : Number.NEGATIVE_INFINITY;
+    let bad = false;
     if (single) {
       // One group: plain scalar accumulators, the loop V8 optimises best.
       let o = 0;
@@ -83,18 +95,35 @@ export function fusedLoss(config: FusedConfig, terms: FusedTerms): (p: Tensor) =
           const qi = q[i]!;
           o += Math.min(qi, ti);
           n += ti + qi;
+          if (check) {
+            const u = ti * (1 - ti);
+            if (qi * (1 - qi) < qFloor || u < tFloor || u > tCeiling) bad = true;
+          }
         }
       } else if (m === undefined) {
         for (let i = 0; i < size; i++) {
           const ti = t[i]!;
-          o += ti * q[i]!;
-          n += (absTarget ? Math.abs(ti) : ti) + q[i]!;
+          const qi = q[i]!;
+          o += ti * qi;
+          n += (absTarget ? Math.abs(ti) : ti) + qi;
+          if (check) {
+            const u = ti * (1 - ti);
+            if (qi * (1 - qi) < qFloor || u < tFloor || u > tCeiling) bad = true;
+          }
         }
       } else {
         for (let i = 0; i < size; i++) {
+          const ti = t[i]!;
           const mi = m[i]!;
-          o += t[i]! * mi * q[i]!;
-          n += (t[i]! + q[i]!) * Math.abs(mi);
+          const qi = q[i]!;
+          o += ti * mi * qi;
+          n += (ti + qi) * Math.abs(mi);
+          if (check) {
+            const u = ti * (1 - ti);
+            if (qi * (1 - qi) < qFloor || u < tFloor || u > tCeiling || mi * mi > mCeiling) {
+              bad = true;
+            }
+          }
         }
       }
       overlap[0] = o;
@@ -114,25 +143,27 @@ export function fusedLoss(config: FusedConfig, terms: FusedTerms): (p: Tensor) =
           const mi = m[i]!;
           overlap[g]! += ti * mi * qi;
           total[g]! += (ti + qi) * Math.abs(mi);
+          if (check && mi * mi > mCeiling) bad = true;
+        }
+        if (check) {
+          const u = ti * (1 - ti);
+          if (qi * (1 - qi) < qFloor || u < tFloor || u > tCeiling) bad = true;
         }
       }
     }
     const overlap32 = Float32Array.from(overlap);
     const total32 = Float32Array.from(total);
-    // The inputs are typed arrays in this thread: their ranges cost a scan, not a download.
-    const stats: Record<string, ValueStats> = {};
-    if (checked.validate) {
-      for (const [name, rule] of Object.entries(checked.rules)) {
-        stats[name] = arrayStats(checked.tensors[name]!.dataSync() as ArrayLike<number>, rule);
-      }
-    }
+    // every ruled input read here and none failing: only the sums' finiteness is left to check
+    const verified =
+      !bad &&
+      Object.keys(checked.rules).every((k) => [target, map, p].includes(checked.tensors[k]));
     const value = smoothedRatioLoss(
       fn,
       tensor1d(overlap32),
       tensor1d(total32),
       smooth,
       checked,
-      stats,
+      verified,
     );
     return {
       value,
@@ -167,4 +198,12 @@ export function fusedLoss(config: FusedConfig, terms: FusedTerms): (p: Tensor) =
       },
     };
   }) as (p: Tensor) => Scalar;
+}
+
+/** The value rule of the input that is `tensor`, if any. */
+function ruleOf(checked: CheckedInputs, tensor: Tensor | undefined): ValueRule | undefined {
+  for (const [name, rule] of Object.entries(checked.rules)) {
+    if (checked.tensors[name] === tensor) return rule;
+  }
+  return undefined;
 }

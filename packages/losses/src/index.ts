@@ -26,6 +26,7 @@ export {
   rewardPenaltyDiceLoss,
 } from './reward-penalty-dice-loss.js';
 export { type SoftDiceLossOptions, softDiceLoss } from './soft-dice-loss.js';
+export type { ValidationOptions } from './validate.js';
 export {
   type WeightedCrossEntropyOptions,
   weightedCrossEntropy,

@@ -38,6 +38,17 @@ describe('input value checks', () => {
       /yPred must hold probabilities in \[0, 1\] \(a sigmoid output, not logits\); found values from -3 to 2\.5/;
     for (const loss of Object.values(rpdlPaths))
       expect(() => loss(y, logits, map)).toThrow(message);
+    // the grouped form of the fused loop checks as it sums, too
+    for (const loss of Object.values(rpdlPaths)) {
+      expect(() => loss(y, logits, map, { perSample: true, perChannel: true })).toThrow(message);
+      expect(() => loss(tensor2d([[1, 0.5, 0, 0]]), p, map, { perChannel: true })).toThrow(
+        /yTrue must be a binary mask \(0 or 1\); found values strictly between 0 and 1/,
+      );
+      expect(() => loss(y, p, tensor2d([[1, 0.5, 1.25, -1]]), { perSample: true })).toThrow(
+        /rpMap must be a reward-penalty map .*found values from -1 to 1\.25/,
+      );
+    }
+    expect(() => softDiceLoss(y, logits, { perChannel: true })).toThrow(message);
     expect(() => diceLoss(y, logits)).toThrow(message);
     expect(() => diceLossWith(y, logits, {}, 'elementwise')).toThrow(message);
     expect(() => diceLoss(y, logits, { gradient: 'autodiff' })).toThrow(message);

@@ -107,8 +107,8 @@ export function assertMapDtype(fn: string, name: string, map: Tensor): void {
 }
 
 /**
- * The statistics tensors of each ruled input, as float32 scalars in rule order: min, max and,
- * for binary inputs, Σ x·(1 − x).
+ * The statistics tensors of each ruled input, as float32 scalars in rule order: min, max and, for
+ * binary inputs, Σ x·(1 − x).
  */
 function statTensors(checked: CheckedInputs): Tensor[] {
   const out: Tensor[] = [];
@@ -129,22 +129,22 @@ function statTensors(checked: CheckedInputs): Tensor[] {
  * so checking the few sums finds it; only on failure are the inputs scanned one by one to name
  * the culprit.
  *
- * @param stats precomputed statistics (the fused cpu loop gathers them while it reads the
- *   inputs); computed here with tfjs reductions when absent.
+ * @param rulesVerified true when the caller has already checked every rule (the fused cpu loop
+ *   does, as it reads the inputs); then only the sums are read back.
  * @returns the downloaded sums, in order, or undefined when validation is off.
  */
 export function readChecked(
   fn: string,
   sums: readonly Tensor[],
   checked: CheckedInputs,
-  stats?: Readonly<Record<string, ValueStats>>,
+  rulesVerified = false,
 ): Float32Array[] | undefined {
   if (!checked.validate) return undefined;
   const sizes = sums.map((s) => s.size);
   const packed = tidy(() =>
     concat([
       ...sums.map((s) => reshape(cast(s, 'float32'), [-1])),
-      ...(stats === undefined ? statTensors(checked).map((t) => reshape(t, [1])) : []),
+      ...(rulesVerified ? [] : statTensors(checked).map((t) => reshape(t, [1]))),
     ]),
   );
   const values = packed.dataSync() as Float32Array;
@@ -165,14 +165,12 @@ export function readChecked(
       `${fn}: a sum overflowed float32; inputs hold values too large for a loss (expected probabilities, masks and maps)`,
     );
   }
+  if (rulesVerified) return out;
   for (const [name, rule] of Object.entries(checked.rules)) {
-    let s = stats?.[name];
-    if (s === undefined) {
-      s = { min: values[offset]!, max: values[offset + 1]!, fraction: 0 };
-      offset += 2;
-      if (rule === 'binary') s.fraction = values[offset++]!;
-    }
-    assertRule(fn, name, rule, s);
+    const stats = { min: values[offset]!, max: values[offset + 1]!, fraction: 0 };
+    offset += 2;
+    if (rule === 'binary') stats.fraction = values[offset++]!;
+    assertRule(fn, name, rule, stats);
   }
   return out;
 }
@@ -212,28 +210,6 @@ export function assertRule(fn: string, name: string, rule: ValueRule, stats: Val
       }
       return;
   }
-}
-
-/** Range statistics of a typed array in one pass, for the fused cpu loop's inputs. */
-export function arrayStats(values: ArrayLike<number>, rule: ValueRule): ValueStats {
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  let fraction = 0;
-  if (rule === 'binary') {
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-      if (v !== 0 && v !== 1) fraction += 1;
-    }
-  } else {
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-  }
-  return { min: lo, max: hi, fraction };
 }
 
 /** True when no element is NaN or ±Infinity (x·0 is 0 for finite x and NaN otherwise). */
