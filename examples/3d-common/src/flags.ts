@@ -1,9 +1,16 @@
 import { parseArgs } from 'node:util';
 import type { PhantomSize } from '@rpdl/cm-dataset';
+import { getLoss, type LossName, LOSS_NAMES as REGISTRY_LOSSES } from '@rpdl/losses';
 
-/** The three losses the paper compares. */
-export type LossName = 'wcel' | 'dl' | 'rpdl';
-export const LOSS_NAMES: readonly LossName[] = ['wcel', 'dl', 'rpdl'];
+/**
+ * The losses `--loss` takes: every registry loss that trains on one annotation per sample (the
+ * paper's three); the fused-target ones (soft-dice, staple-dl, majority-dl) need per-bone
+ * targets, which `rpdl reproduce --losses` computes.
+ */
+export const LOSS_NAMES: readonly LossName[] = REGISTRY_LOSSES.filter(
+  (name) => getLoss(name).needs.target === 'annotation',
+);
+export type { LossName };
 
 /** Phantom sizes `generatePhantom` supports. */
 const SIZES: readonly PhantomSize[] = [16, 32, 64];

@@ -1,14 +1,9 @@
 import { createBatchStream } from '@rpdl/cm-dataset';
-import {
-  diceLoss,
-  foregroundWeight,
-  rewardPenaltyDiceLoss,
-  weightedCrossEntropy,
-} from '@rpdl/losses';
+import { foregroundWeight, getLoss, type LossName } from '@rpdl/losses';
 import type { SegmentationNetwork } from '@rpdl/models-3d';
 import { type TrainingBatch, trainModel } from '@rpdl/training';
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
-import type { ExampleSettings, LossName } from './flags.js';
+import { type ExampleSettings, LOSS_NAMES } from './flags.js';
 import type { Fold } from './fold.js';
 
 export interface TrainingLog {
@@ -18,8 +13,9 @@ export interface TrainingLog {
 }
 
 /**
- * The segmentation loss of one batch. WCEL weighs the foreground by the training masks'
- * background/foreground ratio (the paper's choice); RPDL needs the rows' reward-penalty maps.
+ * The segmentation loss of one batch, from the `@rpdl/losses` registry: WCEL weighs the
+ * foreground by the training masks' background/foreground ratio (the paper's choice); RPDL needs
+ * the rows' reward-penalty maps.
  *
  * @example
  * const loss = segmentationLoss('rpdl', y, probabilities, rpMap, 1);
@@ -31,15 +27,19 @@ export function segmentationLoss(
   rpMap: Tensor | undefined,
   wcelWeight: number,
 ): Scalar {
-  switch (loss) {
-    case 'wcel':
-      return weightedCrossEntropy(y, probabilities, { weight: wcelWeight });
-    case 'dl':
-      return diceLoss(y, probabilities);
-    case 'rpdl':
-      if (rpMap === undefined) throw new Error('segmentationLoss: RPDL needs the batch maps');
-      return rewardPenaltyDiceLoss(y, probabilities, rpMap);
+  const entry = getLoss(loss);
+  if (entry.needs.target !== 'annotation') {
+    throw new RangeError(
+      `segmentationLoss: ${loss} trains on a fused target of each bone's annotations; the examples train on single annotations (${LOSS_NAMES.join(', ')})`,
+    );
   }
+  if (entry.needs.rewardPenaltyMap && rpMap === undefined) {
+    throw new Error(`segmentationLoss: ${entry.label} needs the batch maps`);
+  }
+  return entry.compute(y, probabilities, {
+    ...(entry.needs.rewardPenaltyMap ? { map: rpMap } : {}),
+    ...(entry.needs.foregroundWeight ? { foregroundWeight: wcelWeight } : {}),
+  });
 }
 
 function* firstBatches(batches: Iterable<TrainingBatch>, count: number) {
@@ -67,14 +67,16 @@ export async function trainOnFold(
   log: (line: string) => void,
 ): Promise<TrainingLog> {
   const { loss, steps, batchSize, seed } = settings;
-  const wcelWeight =
-    loss === 'wcel' ? foregroundWeight(fold.trainRows.map((r) => fold.dataset.masks[r]!)) : 1;
+  const needs = getLoss(loss).needs;
+  const wcelWeight = needs.foregroundWeight
+    ? foregroundWeight(fold.trainRows.map((r) => fold.dataset.masks[r]!))
+    : 1;
   const stream = createBatchStream({
     dataset: fold.dataset,
     rows: fold.trainRows,
     batchSize,
     seed,
-    maps: loss === 'rpdl' ? 'paper' : 'none',
+    maps: needs.rewardPenaltyMap ? 'paper' : 'none',
   });
   const perEpoch = stream.batchesPerEpoch;
   const epochs = Math.ceil(steps / perEpoch);

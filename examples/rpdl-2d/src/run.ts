@@ -4,10 +4,15 @@ import type { Rpdl2dOptions } from './flags.js';
 import { tinySegmenter } from './model.js';
 import { trainingRows } from './rows.js';
 import { simulateAnnotatedImages } from './simulate.js';
-import { type LossName, trainWithCustomLoop, trainWithFit, trainWithFitDataset } from './train.js';
+import {
+  type ExampleLoss,
+  trainWithCustomLoop,
+  trainWithFit,
+  trainWithFitDataset,
+} from './train.js';
 
 export interface TrainedVariant extends Evaluation {
-  loss: LossName;
+  loss: ExampleLoss;
   route: 'custom loop' | 'compile/fit' | 'compile/fitDataset';
   /** Mean training loss of the last epoch. */
   finalLoss: number;
@@ -51,7 +56,7 @@ export async function runRpdl2d(
     learningRate: options.learningRate,
     seed,
   };
-  const plan: Array<[LossName, TrainedVariant['route']]> = [
+  const plan: Array<[ExampleLoss, TrainedVariant['route']]> = [
     ['wcel', 'custom loop'],
     ['dl', 'custom loop'],
     ['rpdl', 'custom loop'],

@@ -1,3 +1,4 @@
+import type { LossName } from '@rpdl/losses';
 import {
   diceLoss,
   encodedRewardPenaltyDiceLoss,
@@ -23,11 +24,14 @@ import {
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { TrainingRows } from './rows.js';
 
+/** The paper's three losses, by their `@rpdl/losses` registry names. */
+type PaperLoss = Extract<LossName, 'wcel' | 'dl' | 'rpdl'>;
+
 /**
- * The three losses the paper compares, plus `'rpdl-ref'`: the variant of the authors' published
+ * The three losses the paper compares (the registry's names), plus `'rpdl-ref'`: the variant of the authors' published
  * code, trained on `referenceTarget` rather than on the annotation and the map.
  */
-export type LossName = 'wcel' | 'dl' | 'rpdl' | 'rpdl-ref';
+export type ExampleLoss = PaperLoss | 'rpdl-ref';
 
 export interface TrainingOptions {
   epochs: number;
@@ -41,7 +45,7 @@ export interface TrainingOptions {
  * training annotations (the paper's choice); RPDL needs the rows' reward-penalty maps.
  */
 export function batchLoss(
-  loss: LossName,
+  loss: ExampleLoss,
   y: Tensor,
   prediction: Tensor,
   map: Tensor,
@@ -72,7 +76,7 @@ export function batchLoss(
 export async function trainWithCustomLoop(
   model: LayersModel,
   rows: TrainingRows,
-  loss: LossName,
+  loss: ExampleLoss,
   options: TrainingOptions,
 ): Promise<number[]> {
   // foregroundWeight reads the 0/1 annotations; WCEL is the only loss that needs it.

@@ -239,6 +239,83 @@ describe('createBatchStream', () => {
     dispose([batch.x, batch.y, batch.rpMap!]);
   });
 
+  it('replaces y by the case target when caseTargets is given, transformed like x', () => {
+    const data = tiny();
+    const aug = cubeSymmetries();
+    // Bone 0: mean of surgeons 0 and 2 by hand; bone 1: a made-up soft target.
+    const targets = new Map<number, Float32Array>([
+      [0, Float32Array.of(1, 0.5, 0.5, 0, 0, 0, 0, 0)],
+      [1, Float32Array.of(0, 0, 0, 0, 0.25, 0.5, 0.75, 1)],
+    ]);
+    const stream = createBatchStream({
+      dataset: data,
+      rows: [0, 2, 4],
+      batchSize: 7,
+      augmentation: aug,
+      seed: 5,
+      caseTargets: targets,
+    });
+    let samples = 0;
+    for (const batch of stream) {
+      const ys = batch.y.dataSync();
+      const xs = batch.x.dataSync();
+      batch.rows.forEach((row, k) => {
+        const t = aug.transform(batch.transforms[k]!);
+        const bone = Math.floor(row / 3);
+        expect([...ys.subarray(8 * k, 8 * k + 8)]).toEqual([
+          ...applyTransform(targets.get(bone)!, [2, 2, 2], t),
+        ]);
+        expect([...xs.subarray(8 * k, 8 * k + 8)]).toEqual([
+          ...normalizeInput(applyTransform(data.inputs[bone]!, [2, 2, 2], t)),
+        ]);
+        samples++;
+      });
+      dispose([batch.x, batch.y]);
+    }
+    expect(samples).toBe(3 * 48);
+  });
+
+  it('refuses caseTargets that miss a case, have the wrong size or values outside [0, 1]', () => {
+    const data = tiny();
+    const base = { dataset: data, rows: [0, 3], batchSize: 2 };
+    const ok = new Float32Array(8);
+    expect(() => createBatchStream({ ...base, caseTargets: new Map([[0, ok]]) })).toThrow(
+      /row 3 belongs to bone 1, which has no entry in caseTargets/,
+    );
+    expect(() =>
+      createBatchStream({
+        ...base,
+        caseTargets: new Map([
+          [0, ok],
+          [1, new Float32Array(7)],
+        ]),
+      }),
+    ).toThrow(/caseTargets of bone 1 has 7 voxels, expected 8/);
+    const bad = Float32Array.of(0, 0, 0, 0, 0, 0, 0, 1.5);
+    expect(() =>
+      createBatchStream({
+        ...base,
+        caseTargets: new Map([
+          [0, ok],
+          [1, bad],
+        ]),
+      }),
+    ).toThrow(/caseTargets of bone 1 has value 1.5 at voxel 7; expected \[0, 1\]/);
+    const nan = Float32Array.of(Number.NaN, 0, 0, 0, 0, 0, 0, 0);
+    expect(() =>
+      createBatchStream({
+        ...base,
+        caseTargets: new Map([
+          [0, nan],
+          [1, ok],
+        ]),
+      }),
+    ).toThrow(/has value NaN at voxel 0/);
+    expect(() =>
+      createBatchStream({ ...base, caseTargets: [ok, ok] as unknown as Map<number, Float32Array> }),
+    ).toThrow(/caseTargets must be a Map/);
+  });
+
   it('refuses bad options with specific errors', () => {
     const data = tiny();
     const base = { dataset: data, rows: [0, 1], batchSize: 2 };

@@ -60,12 +60,19 @@ export interface BatchStreamOptions<M extends MapKind = 'none'> {
   samplesPerEpoch?: number;
   /** Drop the last batch when it is smaller than `batchSize` (default false). */
   dropRemainder?: boolean;
+  /**
+   * A training target per case (key: index into the cases, = bone on the CM layout), values in
+   * [0, 1], as long as an image: when given, `y` of every sample of case c is `caseTargets.get(c)`
+   * (transformed like the image) instead of the row's own annotation, e.g. the mean or the
+   * majority vote of the case's training annotations. Every case of `rows` needs one.
+   */
+  caseTargets?: ReadonlyMap<number, ArrayLike<number>>;
 }
 
 interface BatchBase {
   /** Normalised input (labels on the CM layout). */
   x: Tensor5D;
-  /** The row's binary annotation (drilled region on the CM layout). */
+  /** The row's binary annotation (drilled region on the CM layout), or its case's `caseTargets`. */
   y: Tensor5D;
   /** Row of each sample. */
   rows: number[];
@@ -201,6 +208,29 @@ export function createBatchStream<M extends MapKind = 'none'>(
       );
     }
   }
+  const caseTargets = options.caseTargets;
+  if (caseTargets !== undefined) {
+    if (!(caseTargets instanceof Map)) fail('caseTargets must be a Map from case index to target');
+    const voxels = shape[0] * shape[1] * shape[2];
+    for (const r of rows) {
+      const c = rowTable[r]!.caseIndex;
+      const target = caseTargets.get(c);
+      if (target === undefined) {
+        fail(`row ${r} belongs to ${caseName(c)}, which has no entry in caseTargets`);
+      }
+      if (target.length !== voxels) {
+        fail(`caseTargets of ${caseName(c)} has ${target.length} voxels, expected ${voxels}`);
+      }
+    }
+    for (const [c, target] of caseTargets) {
+      for (let i = 0; i < target.length; i++) {
+        const v = target[i]!;
+        if (!(v >= 0 && v <= 1)) {
+          fail(`caseTargets of ${caseName(c)} has value ${v} at voxel ${i}; expected [0, 1]`);
+        }
+      }
+    }
+  }
   const normalize = options.normalize ?? {};
   normalizeInput([0], normalize); // validates scale and shift up front
 
@@ -303,7 +333,7 @@ export function createBatchStream<M extends MapKind = 'none'>(
         applyTransform(source.cases[c]!.image, shape, transform, x, offset);
         normalizeInput(x.subarray(offset, offset + voxels), normalize, x, offset);
         const mask = maskOf(row);
-        applyTransform(mask, shape, transform, y, offset);
+        applyTransform(caseTargets?.get(c) ?? mask, shape, transform, y, offset);
         if (maps === 'paper') {
           applyTransform(paperMaps.get(c)!, shape, transform, extra!, offset);
         } else if (maps === 'reference') {

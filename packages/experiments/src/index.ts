@@ -26,8 +26,12 @@ export { OutputDirectoryError } from './cli/output-dir.js';
 export { computeBaselines } from './evaluation/baselines.js';
 export {
   atlasBaseline,
+  baselineImageScores,
   type Comparison,
+  type EvaluationData,
   evaluateFold,
+  type ImageScore,
+  scoreImages,
   surgeonBaseline,
 } from './evaluation/evaluation.js';
 export {
@@ -86,7 +90,12 @@ export { writeReport } from './report/report-files.js';
 export { renderHtml } from './report/report-html.js';
 export { renderCsv, renderJson, renderMarkdown } from './report/report-render.js';
 export type { Verdict } from './report/verdicts.js';
-export { type DatasetSource, datasetSource, loadDataset } from './runs/dataset-source.js';
+export {
+  type DatasetSource,
+  datasetSource,
+  loadDataset,
+  standardizeVolume,
+} from './runs/dataset-source.js';
 export {
   collectRunMetrics,
   RunLockedError,
@@ -101,3 +110,4 @@ export {
   type RunOutcome,
 } from './runs/run-training.js';
 export { fileSystemModelIO } from './runs/saved-model.js';
+export { foldTargets, fuseAnnotations } from './runs/training-target.js';

@@ -127,7 +127,7 @@ describe('rpdl reproduce --profile smoke (end to end)', () => {
       const result = await runCli(['reproduce', '--losses', 'focal']);
       expect(result.code).toBe(2);
       expect(result.stderr).toBe(
-        'rpdl reproduce: --losses: unknown value "focal"; expected one of wcel, dl, rpdl\nsee: rpdl help reproduce\n',
+        'rpdl reproduce: --losses: unknown value "focal"; expected one of wcel, dl, rpdl, soft-dice, staple-dl, majority-dl\nsee: rpdl help reproduce\n',
       );
     },
     E2E_TIMEOUT_MS,

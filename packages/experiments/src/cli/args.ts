@@ -1,4 +1,4 @@
-import type { PhantomSize } from '@rpdl/cm-dataset';
+import type { CaseSplitKind, PhantomSize } from '@rpdl/cm-dataset';
 import type { ModelName } from '@rpdl/models-3d';
 import type { ExperimentId, LossName } from '../grid/grid.js';
 import { PROFILES, type ProfileName } from '../grid/profiles.js';
@@ -34,6 +34,8 @@ export interface ReproduceArgs {
   losses?: LossName[];
   folds?: number[];
   data?: string;
+  /** How a `--data` folder of cases is split (a CM folder has both experiments). */
+  split?: CaseSplitKind;
   out?: string;
   resume: boolean;
   shard?: string;

@@ -125,12 +125,12 @@ describe('rpdl (in process)', () => {
     await writeFile(file, 'x');
     const empty = join(root, 'empty-data');
     await mkdir(empty, { recursive: true });
-    const expected = 'expected a directory holding x9_7.npy and y9_7.npy';
+    const expected =
+      'expected a directory holding x9_7.npy and y9_7.npy, or one sub-folder per case';
     for (const [data, what] of [
       [join(root, 'nowhere'), 'does not exist'],
       [file, 'is not a directory'],
       [join(file, 'below'), 'does not exist'],
-      [empty, 'has no x9_7.npy or y9_7.npy'],
     ] as const) {
       for (const command of ['reproduce', 'baseline']) {
         const out = command === 'reproduce' ? ['--out', join(root, 'o')] : [];
@@ -142,6 +142,11 @@ describe('rpdl (in process)', () => {
         ]);
       }
     }
+    const { code, lines } = await fails(['reproduce', '--data', empty, '--out', join(root, 'o')]);
+    expect(code).toBe(2);
+    expect(lines[0]).toMatch(
+      /--data .*empty-data is neither the CM layout \(x9_7\.npy and y9_7\.npy\) nor a folder of cases/,
+    );
   });
 
   it("states each experiment's fold range, and refuses a fold that exists in one selected experiment only", async () => {

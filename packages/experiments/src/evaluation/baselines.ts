@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { writeJsonAtomic } from '@rpdl/atomic-fs';
 import type { ExperimentId } from '../grid/grid.js';
 import type { BaselineName, BaselineScores } from '../report/report-data.js';
-import { type AnnotatedLayout, atlasBaseline, surgeonBaseline } from './evaluation.js';
+import {
+  atlasBaseline,
+  baselineImageScores,
+  type EvaluationData,
+  surgeonBaseline,
+} from './evaluation.js';
 
 /**
  * The baselines of one fold: the atlas always, and for Experiment 2 the held-out surgeon.
@@ -15,13 +20,26 @@ import { type AnnotatedLayout, atlasBaseline, surgeonBaseline } from './evaluati
 export function computeBaselines(
   experiment: ExperimentId,
   fold: number,
-  data: AnnotatedLayout,
+  data: EvaluationData,
 ): BaselineScores[] {
   const result: BaselineScores[] = [
-    { experiment, name: 'atlas', fold, comparisons: atlasBaseline(experiment, fold, data) },
+    {
+      experiment,
+      name: 'atlas',
+      fold,
+      comparisons: atlasBaseline(experiment, fold, data),
+      images: baselineImageScores('atlas', experiment, fold, data),
+    },
   ];
-  if (experiment === 2)
-    result.push({ experiment, name: 'surgeon', fold, comparisons: surgeonBaseline(fold, data) });
+  if (experiment === 2) {
+    result.push({
+      experiment,
+      name: 'surgeon',
+      fold,
+      comparisons: surgeonBaseline(fold, data),
+      images: baselineImageScores('surgeon', experiment, fold, data),
+    });
+  }
   return result;
 }
 

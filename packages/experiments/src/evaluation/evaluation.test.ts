@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { atlasBaseline, evaluateFold, surgeonBaseline } from './evaluation.js';
-import { dice, meanMask, rewardPenaltyDiceScore, threshold } from './metrics.js';
+import {
+  type AnnotatedCases,
+  atlasBaseline,
+  baselineImageScores,
+  evaluateFold,
+  scoreImages,
+  surgeonBaseline,
+} from './evaluation.js';
 
 const u8 = (...v: number[]) => Uint8Array.from(v);
 // 2 bones × 3 surgeons, 4 voxels; row = bone·3 + surgeon.
@@ -15,24 +21,6 @@ const data = {
     u8(0, 1, 1, 1),
   ],
 };
-
-describe('metrics', () => {
-  it('thresholds at 0.5 inclusive', () => {
-    expect([...threshold([0.49, 0.5, 0.51, 0])]).toEqual([0, 1, 1, 0]);
-  });
-
-  it('computes Dice (Eq. 5) and RPD (Eq. 6) on hand-made volumes', () => {
-    expect(dice(u8(1, 1, 0, 0), u8(1, 0, 1, 0))).toBe(0.5);
-    expect(dice(u8(0, 0), u8(0, 0))).toBe(1);
-    // 2·(1·1) / (1·1 + (1 + 1)·1) with the second voxel penalised: 2/3.
-    expect(rewardPenaltyDiceScore(u8(1, 1), u8(1, 0), [1, -1])).toBeCloseTo(2 / 3, 12);
-  });
-
-  it('builds the thresholded mean mask', () => {
-    expect([...meanMask([u8(1, 1, 0), u8(1, 0, 0)])]).toEqual([1, 1, 0]);
-    expect(() => meanMask([u8(1), u8(1, 0)])).toThrow(/equal length/);
-  });
-});
 
 describe("evaluateFold (the paper's protocol)", () => {
   it('Experiment 1: the held-out bone against each of its surgeries, map from those surgeries', () => {
@@ -88,5 +76,92 @@ describe("evaluateFold (the paper's protocol)", () => {
     expect(() =>
       evaluateFold(2, 0, { ...data, masks: data.masks.slice(1) }, () => u8(0, 0, 0, 0)),
     ).toThrow(/expected 6 masks/);
+  });
+});
+
+describe('scoreImages (threshold-averaged Dice, GED, ECE per image)', () => {
+  it('Experiment 1: the held-out bone against all its annotations, by hand', () => {
+    // Bone 0: masks 1100, 1000, 1110 → mean 1, 2/3, 1/3, 0; P = 0.9, 0.6, 0.2, 0.
+    const [score, ...rest] = scoreImages(1, 0, data, () => [0.9, 0.6, 0.2, 0]);
+    expect(rest).toEqual([]);
+    expect(score!.bone).toBe(0);
+    // Every t but 0.3 binarises both alike; at t = 0.3, {0, 1} vs {0, 1, 2}: 2·2/5.
+    expect(score!.thresholdDice).toBeCloseTo((8 + 0.8) / 9, 12);
+    // S = 1100: d to the masks 0, 1/2, 1/3 → E = 5/18; among the masks 2·(1/2 + 1/3 + 2/3)/9.
+    expect(score!.ged).toBeCloseTo(2 * (5 / 18) - 1 / 3, 12);
+    // One voxel per bin: (|0.9 − 1| + |0.6 − 2/3| + |0.2 − 1/3| + 0) / 4 (the mean is float32).
+    expect(score!.ece).toBeCloseTo(0.3 / 4, 6);
+  });
+
+  it('Experiment 2: each bone against the training surgeons only (the surgeon baseline)', () => {
+    const scores = baselineImageScores('surgeon', 2, 0, data);
+    expect(scores.map((s) => s.bone)).toEqual([0, 1]);
+    // Bone 0: sample 1100 (surgeon 0) against 1000 and 1110; mean 1, 0.5, 0.5, 0.
+    expect(scores[0]!.ged).toBeCloseTo(2 * (5 / 12) - 1 / 3, 12);
+    // t ≤ 0.5: {0, 1} vs {0, 1, 2} → 0.8 (five levels); t ≥ 0.6: {0, 1} vs {0} → 2/3 (four).
+    expect(scores[0]!.thresholdDice).toBeCloseTo((5 * 0.8 + (4 * 2) / 3) / 9, 12);
+    // Bin 1.0 holds voxels 0, 1: |(1 − 1) + (1 − 0.5)|; bin 0 holds 2, 3: |−0.5 + 0| → 1/4.
+    expect(scores[0]!.ece).toBeCloseTo(0.25, 12);
+    // The atlas of bone 0 (surgeons 1, 2, mean ≥ 0.5) is 1110, equal to surgeon 2's mask:
+    // d to 1000 is 2/3, to 1110 is 0; among the masks 2·(2/3)/4.
+    const atlas = baselineImageScores('atlas', 2, 0, data);
+    expect(atlas[0]!.ged).toBeCloseTo(2 * ((2 / 3 + 0) / 2) - (2 * (2 / 3)) / 4, 12);
+    expect(() => baselineImageScores('surgeon', 1, 0, data)).toThrow(/Experiment 2 only/);
+  });
+
+  it('refuses a probability outside [0, 1]', () => {
+    expect(() => scoreImages(1, 0, data, () => [1.5, 0, 0, 0])).toThrow(/probability/);
+  });
+});
+
+describe('evaluation on cases (a folder of your own)', () => {
+  const cases = (order: [string, string][]): AnnotatedCases => ({
+    cases: [
+      { id: 'a', annotations: [u8(1, 1, 0, 0), u8(1, 0, 0, 0)], annotators: ['r0', 'r1'] },
+      {
+        id: 'b',
+        annotations: order.map(([, m]) => u8(...m.split('').map(Number))),
+        annotators: order.map(([r]) => r),
+      },
+    ],
+  });
+
+  it('holds out an annotator by name, whatever its position in each case', () => {
+    const data2 = cases([
+      ['r1', '0011'],
+      ['r0', '0001'],
+    ]);
+    // Fold 1 holds out r1: case a is compared with r0 (index 0), case b with r0 (index 1).
+    const scores = evaluateFold(2, 1, data2, () => u8(0, 0, 0, 1));
+    expect(scores.map((c) => [c.bone, c.surgeon, c.dice])).toEqual([
+      [0, 0, 0],
+      [1, 1, 1],
+    ]);
+    // The surgeon baseline predicts the held-out r1 mask of each case.
+    expect(surgeonBaseline(1, data2).map((c) => c.dice)).toEqual([
+      expect.closeTo(2 / 3, 12),
+      expect.closeTo(2 / 3, 12),
+    ]);
+  });
+
+  it('leave-one-case-out takes cases with any number of annotations', () => {
+    const data3: AnnotatedCases = {
+      cases: [
+        { id: 'a', annotations: [u8(1, 1, 0, 0)], annotators: ['x'] },
+        {
+          id: 'b',
+          annotations: [u8(0, 0, 1, 1), u8(0, 0, 0, 1), u8(0, 1, 1, 1)],
+          annotators: ['p', 'q', 'r'],
+        },
+      ],
+    };
+    expect(evaluateFold(1, 1, data3, () => u8(0, 0, 1, 1)).map((c) => c.surgeon)).toEqual([
+      0, 1, 2,
+    ]);
+    // Experiment 1's atlas: the majority of the other case's single mask.
+    expect(atlasBaseline(1, 1, data3).map((c) => c.dice)).toEqual([0, 0, expect.closeTo(0.4, 12)]);
+    expect(() => evaluateFold(2, 0, data3, () => u8(0, 0, 0, 0))).toThrow(
+      /needs the same annotators on every case/,
+    );
   });
 });

@@ -1,14 +1,15 @@
+import { LOSS_NAMES, type LossName } from '@rpdl/losses';
 import type { ModelName } from '@rpdl/models-3d';
+
+export type { LossName };
 
 /** The paper's two cross-validation studies: 1 = leave one bone out, 2 = leave one surgeon out. */
 export type ExperimentId = 1 | 2;
-/** Training losses compared in the paper. */
-export type LossName = 'wcel' | 'dl' | 'rpdl';
 
 /** Every experiment, in grid order. */
 export const EXPERIMENTS: readonly ExperimentId[] = Object.freeze([1, 2] as const);
-/** Every loss, in the paper's column order. */
-export const LOSS_NAMES: readonly LossName[] = Object.freeze(['wcel', 'dl', 'rpdl'] as const);
+/** Every loss of the `@rpdl/losses` registry, in its order (the paper's three first). */
+export { LOSS_NAMES };
 /**
  * Every model, in the paper's table order. Kept here (equal to `MODEL_NAMES` of
  * `@rpdl/models-3d`) so argument parsing does not load TensorFlow.js.

@@ -1,4 +1,5 @@
 import type { PhantomSize } from '@rpdl/cm-dataset';
+import { PAPER_LOSSES } from '@rpdl/losses';
 import type { ModelName } from '@rpdl/models-3d';
 import type { ExperimentId, LossName } from './grid.js';
 
@@ -61,7 +62,7 @@ export interface Profile {
   };
 }
 
-const ALL_LOSSES: readonly LossName[] = ['wcel', 'dl', 'rpdl'];
+const ALL_LOSSES: readonly LossName[] = PAPER_LOSSES;
 
 /** The paper's section V hyperparameters, for the real 64³ files and a GPU. */
 const paper: Profile = {

@@ -5,7 +5,7 @@ import { loadNpy, MAX_LABEL } from '@rpdl/cm-dataset';
 import { countAnnotations } from '@rpdl/rpmap';
 import { LOSS_NAMES, type LossName, MODEL_ORDER } from '../grid/grid.js';
 import { readManifest } from '../grid/manifest.js';
-import { loadDataset } from '../runs/dataset-source.js';
+import { loadCmSource } from '../runs/dataset-source.js';
 import { RUN_FILES, runDirectory } from '../runs/run-dir.js';
 import { LOSS_LABELS, MODEL_LABELS } from './labels.js';
 import { panelSvg } from './panel-svg.js';
@@ -36,6 +36,8 @@ export interface Figure extends FigureSvg {
  */
 export async function renderFigureSvgs(out: string): Promise<FigureSvg[]> {
   const manifest = await readManifest(out);
+  // The panels draw CM labels; a folder of cases has images of any scale and no such panel.
+  if (manifest.source.kind === 'cases') return [];
   const jobs: Array<{ model: (typeof MODEL_ORDER)[number]; bone: number; losses: LossName[] }> = [];
   for (const model of MODEL_ORDER) {
     for (let bone = 0; bone < manifest.layout.bones; bone++) {
@@ -48,7 +50,7 @@ export async function renderFigureSvgs(out: string): Promise<FigureSvg[]> {
     }
   }
   if (jobs.length === 0) return [];
-  const dataset = await loadDataset(manifest.source);
+  const dataset = await loadCmSource(manifest.source);
   const shape = dataset.spatialShape;
   const [depth, h, w] = shape;
   const scale = Math.max(1, Math.floor(128 / w));

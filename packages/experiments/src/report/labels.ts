@@ -1,5 +1,5 @@
+import { getLoss, LOSS_NAMES, type LossName } from '@rpdl/losses';
 import type { ModelName } from '@rpdl/models-3d';
-import type { LossName } from '../grid/grid.js';
 
 /** The paper's names for the models. */
 export const MODEL_LABELS: Readonly<Record<ModelName, string>> = Object.freeze({
@@ -8,9 +8,10 @@ export const MODEL_LABELS: Readonly<Record<ModelName, string>> = Object.freeze({
   isensee2017: 'Isensee17',
   myronenko2018: 'Myronenko18',
 });
-/** The paper's names for the losses. */
-export const LOSS_LABELS: Readonly<Record<LossName, string>> = Object.freeze({
-  wcel: 'WCEL',
-  dl: 'DL',
-  rpdl: 'RPDL',
-});
+/** The tables' names for the losses: each registry entry's label ('WCEL', 'DL', 'RPDL', …). */
+export const LOSS_LABELS: Readonly<Record<LossName, string>> = Object.freeze(
+  Object.fromEntries(LOSS_NAMES.map((name) => [name, getLoss(name).label])) as Record<
+    LossName,
+    string
+  >,
+);

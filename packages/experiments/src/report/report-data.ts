@@ -1,6 +1,6 @@
 import type { ModelName } from '@rpdl/models-3d';
 import type { StopReason } from '@rpdl/training';
-import type { Comparison } from '../evaluation/evaluation.js';
+import type { Comparison, ImageScore } from '../evaluation/evaluation.js';
 import { type MeanStd, meanStd, type OverallSummary, overallOfFolds } from '../evaluation/stats.js';
 import {
   EXPERIMENTS,
@@ -20,6 +20,8 @@ export interface RunScores {
   loss: LossName;
   fold: number;
   comparisons: readonly Comparison[];
+  /** Per-image multi-rater scores; absent for runs recorded before they existed. */
+  images?: readonly ImageScore[];
   /** Why training ended; absent for runs recorded before it was (see `stopReasonOf`). */
   stopReason?: StopReason;
   /** Epochs trained. */
@@ -32,6 +34,8 @@ export interface BaselineScores {
   name: BaselineName;
   fold: number;
   comparisons: readonly Comparison[];
+  /** Per-image multi-rater scores; absent in baselines written before they existed. */
+  images?: readonly ImageScore[];
 }
 
 /** `atlas`: the training surgeons' mean mask, thresholded; `surgeon`: the held-out surgeon (Exp. 2). */
@@ -47,7 +51,22 @@ export interface FoldScores {
   stopReason?: StopReason;
   /** Networks only, when recorded: epochs trained. */
   epochs?: number;
+  /** Over the fold's images, when recorded: threshold-averaged Dice, GED and ECE. */
+  thresholdDice?: MeanStd;
+  ged?: MeanStd;
+  ece?: MeanStd;
+  /** How many images the three scores above average over. */
+  images?: number;
 }
+
+/** The per-image metrics, in table order, and their names in the tables and the CSV. */
+export const IMAGE_METRICS = Object.freeze([
+  { key: 'thresholdDice', label: 'TA-Dice', csv: 'threshold_dice' },
+  { key: 'ged', label: 'GED', csv: 'ged' },
+  { key: 'ece', label: 'ECE', csv: 'ece' },
+] as const);
+/** One of the per-image metrics' keys. */
+export type ImageMetric = (typeof IMAGE_METRICS)[number]['key'];
 
 /** A model × loss (or baseline) summarised over its folds. */
 export interface SeriesSummary {
@@ -56,6 +75,10 @@ export interface SeriesSummary {
   rpd: OverallSummary;
   /** Folds the experiment has; fewer in `folds` means the series is incomplete. */
   expectedFolds: number;
+  /** Present when every fold recorded per-image scores (see {@link IMAGE_METRICS}). */
+  thresholdDice?: OverallSummary;
+  ged?: OverallSummary;
+  ece?: OverallSummary;
 }
 
 /** Everything the tables show for one experiment. */
@@ -77,6 +100,7 @@ function summarise(
   perFold: ReadonlyArray<{
     fold: number;
     comparisons: readonly Comparison[];
+    images?: readonly ImageScore[];
     stopReason?: StopReason;
     epochs?: number;
   }>,
@@ -88,9 +112,12 @@ function summarise(
     if (seen.has(fold)) throw new RangeError(`fold ${fold} appears twice in one series`);
     seen.add(fold);
   }
-  const folds = sorted.map(({ fold, comparisons, stopReason, epochs }): FoldScores => {
+  const folds = sorted.map(({ fold, comparisons, images, stopReason, epochs }): FoldScores => {
     if (comparisons.length === 0) throw new RangeError(`fold ${fold} has no comparisons`);
-    return {
+    if (images !== undefined && images.length === 0) {
+      throw new RangeError(`fold ${fold} has an empty list of image scores`);
+    }
+    const scores: FoldScores = {
       fold,
       dice: meanStd(comparisons.map((c) => c.dice)),
       rpd: meanStd(comparisons.map((c) => c.rpd)),
@@ -98,13 +125,25 @@ function summarise(
       ...(stopReason === undefined ? {} : { stopReason }),
       ...(epochs === undefined ? {} : { epochs }),
     };
+    if (images !== undefined) {
+      for (const { key } of IMAGE_METRICS) scores[key] = meanStd(images.map((s) => s[key]));
+      scores.images = images.length;
+    }
+    return scores;
   });
-  return {
+  const summary: SeriesSummary = {
     folds,
     dice: overallOfFolds(sorted.map((f) => f.comparisons.map((c) => c.dice))),
     rpd: overallOfFolds(sorted.map((f) => f.comparisons.map((c) => c.rpd))),
     expectedFolds,
   };
+  // Overall image scores only when every fold has them: a mix would average different folds.
+  if (sorted.every((f) => f.images !== undefined)) {
+    for (const { key } of IMAGE_METRICS) {
+      summary[key] = overallOfFolds(sorted.map((f) => f.images!.map((s) => s[key])));
+    }
+  }
+  return summary;
 }
 
 /**

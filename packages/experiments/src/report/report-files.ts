@@ -29,6 +29,7 @@ export async function writeReport(out: string): Promise<{ report: Report; markdo
     runs: runs.map((r) => ({
       ...r.run,
       comparisons: r.comparisons,
+      ...(r.images === undefined ? {} : { images: r.images }),
       epochs: r.epochs,
       stopReason: r.stopReason,
     })),

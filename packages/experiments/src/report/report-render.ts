@@ -1,11 +1,14 @@
 import type { ModelName } from '@rpdl/models-3d';
+import { LOSS_NAMES } from '../grid/grid.js';
 import { LOSS_LABELS, MODEL_LABELS } from './labels.js';
-import type {
-  BaselineName,
-  ExperimentReport,
-  FoldScores,
-  Report,
-  SeriesSummary,
+import {
+  type BaselineName,
+  type ExperimentReport,
+  type FoldScores,
+  IMAGE_METRICS,
+  type ImageMetric,
+  type Report,
+  type SeriesSummary,
 } from './report-data.js';
 import { describeClaim, VERDICT_RULE } from './verdicts.js';
 
@@ -23,8 +26,9 @@ export const NOT_CONVERGED_MARK = '†';
 
 const hitCap = (f: FoldScores) => f.stopReason === 'max-epochs';
 
-function cell(s: SeriesSummary, metric: 'dice' | 'rpd', pooled: boolean): string {
+function cell(s: SeriesSummary, metric: 'dice' | 'rpd' | ImageMetric, pooled: boolean): string {
   const o = s[metric];
+  if (o === undefined) return '—';
   let text = `${f3(o.mean)} ± ${f3(o.std)}`;
   if (pooled) text += ` [${f3(o.pooledStd)}]`;
   if (s.folds.length < s.expectedFolds) text += ` (${s.folds.length}/${s.expectedFolds} folds)`;
@@ -96,13 +100,20 @@ function perFoldTable(
 }
 
 function overallTable(title: string, section: ExperimentReport): ReportTable {
-  const losses = (['wcel', 'dl', 'rpdl'] as const).filter((l) =>
-    section.entries.some((e) => e.loss === l),
-  );
+  const losses = LOSS_NAMES.filter((l) => section.entries.some((e) => e.loss === l));
   const models = [...new Set(section.entries.map((e) => e.model))];
   const rows: string[][] = [];
-  for (const metric of ['dice', 'rpd'] as const) {
-    const name = metric === 'dice' ? 'Dice' : 'RPD';
+  // The multi-rater rows appear once any network series has them (runs recorded before they
+  // existed keep the Dice/RPD table unchanged).
+  const imageMetrics = IMAGE_METRICS.filter(({ key }) =>
+    section.entries.some((e) => e[key] !== undefined),
+  );
+  const metrics = [
+    { key: 'dice' as const, label: 'Dice' },
+    { key: 'rpd' as const, label: 'RPD' },
+    ...imageMetrics,
+  ];
+  for (const { key: metric, label: name } of metrics) {
     for (const model of models) {
       rows.push([
         name,
@@ -159,7 +170,42 @@ export function reportTables(report: Report, options: { only?: 'overall' } = {})
     tables.push(overallTable(`Table III — Experiment 1 (leave one bone out), ${overall}`, exp1));
   if (exp2)
     tables.push(overallTable(`Table IV — Experiment 2 (leave one surgeon out), ${overall}`, exp2));
+  if (options.only !== 'overall') {
+    const perRun = perRunTable(report);
+    if (perRun) tables.push(perRun);
+  }
   return tables;
+}
+
+/**
+ * One row per run (a series' fold) that recorded the per-image scores: Dice and RPD (mean over
+ * its comparisons) beside threshold-averaged Dice, GED and ECE (mean over its images).
+ */
+function perRunTable(report: Report): ReportTable | undefined {
+  const rows: string[][] = [];
+  for (const section of report.experiments) {
+    for (const e of section.entries) {
+      for (const f of e.folds) {
+        if (f.thresholdDice === undefined) continue;
+        rows.push([
+          String(section.experiment),
+          MODEL_LABELS[e.model],
+          LOSS_LABELS[e.loss],
+          foldLabel(section.experiment, f.fold),
+          ...[f.dice, f.rpd, ...IMAGE_METRICS.map(({ key }) => f[key]!)].map(
+            (m) => `${f3(m.mean)} ± ${f3(m.std)}`,
+          ),
+        ]);
+      }
+    }
+  }
+  if (rows.length === 0) return undefined;
+  return {
+    title:
+      'Multi-rater scores per run — against the fold’s reference annotators (mean ± std over comparisons or images)',
+    header: ['Exp.', 'Model', 'Loss', 'Fold', 'Dice', 'RPD', ...IMAGE_METRICS.map((m) => m.label)],
+    rows,
+  };
 }
 
 /**
@@ -265,6 +311,18 @@ export function verdictTable(report: Report): ReportTable | undefined {
   };
 }
 
+/** What the multi-rater rows measure, printed under the tables that show them. */
+export const IMAGE_METRICS_NOTE =
+  'TA-Dice: Dice of (P ≥ t) against (mean annotation ≥ t), averaged over t = 0.1, 0.2, …, 0.9; ' +
+  'GED: squared generalised energy distance (d = 1 − IoU) between one sample, the prediction ' +
+  '≥ 0.5, and the annotations (lower is better); ECE: expected calibration error of P against ' +
+  'the mean annotation, 10 equal-width bins (lower is better). All per image, against the same ' +
+  'reference annotators as Dice and RPD.';
+
+function hasImageScores(report: Report): boolean {
+  return report.experiments.some((s) => s.entries.some((e) => e.thresholdDice !== undefined));
+}
+
 /**
  * The report as Markdown: the tables of {@link reportTables}, the not-converged note, then the
  * verdicts with their rule ({@link VERDICT_RULE}). `only: 'overall'` keeps Tables III and IV (with
@@ -277,6 +335,7 @@ export function renderMarkdown(report: Report, options: { only?: 'overall' } = {
   const tables = reportTables(report, options);
   if (tables.length === 0) return 'No finished runs yet.\n';
   const parts = tables.map(markdownTable);
+  if (hasImageScores(report)) parts.push(IMAGE_METRICS_NOTE);
   const note = notConvergedNote(report);
   if (note) parts.push(note);
   const verdicts = verdictTable(report);
@@ -292,7 +351,8 @@ function csvField(value: string | number): string {
 /**
  * The report as CSV, one row per (experiment, series, fold or overall, metric): columns
  * `experiment,model,loss,baseline,fold,metric,mean,std,pooled_std,comparisons`. Fold is `overall`
- * on the summary rows, where std is the mean of the fold stds.
+ * on the summary rows, where std is the mean of the fold stds. Metrics: `dice`, `rpd`, and where
+ * recorded the per-image `threshold_dice`, `ged`, `ece` (for those, `comparisons` counts images).
  *
  * @example
  * await writeFile('report.csv', renderCsv(report));
@@ -306,8 +366,14 @@ export function renderCsv(report: Report): string {
     baseline: string,
     s: SeriesSummary,
   ) => {
-    for (const metric of ['dice', 'rpd'] as const) {
+    const imageMetrics = IMAGE_METRICS.filter(({ key }) => s[key] !== undefined);
+    for (const { key: metric, csv } of [
+      { key: 'dice' as const, csv: 'dice' },
+      { key: 'rpd' as const, csv: 'rpd' },
+      ...imageMetrics,
+    ]) {
       for (const f of s.folds) {
+        const m = f[metric]!;
         lines.push(
           [
             experiment,
@@ -315,19 +381,19 @@ export function renderCsv(report: Report): string {
             loss,
             baseline,
             f.fold,
-            metric,
-            f[metric].mean,
-            f[metric].std,
+            csv,
+            m.mean,
+            m.std,
             '',
-            f.comparisons,
+            metric === 'dice' || metric === 'rpd' ? f.comparisons : (f.images ?? ''),
           ]
             .map(csvField)
             .join(','),
         );
       }
-      const o = s[metric];
+      const o = s[metric]!;
       lines.push(
-        [experiment, model, loss, baseline, 'overall', metric, o.mean, o.std, o.pooledStd, o.count]
+        [experiment, model, loss, baseline, 'overall', csv, o.mean, o.std, o.pooledStd, o.count]
           .map(csvField)
           .join(','),
       );

@@ -1,13 +1,18 @@
 import {
+  type CaseSplitKind,
   type CmDataset,
+  caseSplit,
   createBatchStream,
   cubeSymmetries,
   identityAugmentation,
   leaveOneBoneOut,
   leaveOneSurgeonOut,
+  type NormalizeOptions,
   normalizeInput,
   referenceAugmentation,
   type Split,
+  type TrainingCases,
+  trainingCasesFromCm,
 } from '@rpdl/cm-dataset';
 import { tensor } from '@tensorflow/tfjs-core';
 import type { ExperimentId } from '../grid/grid.js';
@@ -15,7 +20,43 @@ import type { AugmentationName } from '../grid/profiles.js';
 import { type TrainingBatch } from '@rpdl/training';
 
 /**
- * A fold's train/test rows: leave one bone out (Experiment 1) or one surgeon out (Experiment 2).
+ * What a run trains on: the CM layout (labels normalised by x/6.5 − 1), or any training cases,
+ * whose images are fed to the network as they are (see `standardizeCases`).
+ */
+export type RunDataset = CmDataset | TrainingCases;
+
+/**
+ * A run dataset as training cases (the CM layout: case = bone, rows unchanged).
+ *
+ * @example
+ * asTrainingCases(generatePhantom({ size: 16, seed: 1 })).cases.length; // 9
+ */
+export function asTrainingCases(dataset: RunDataset): TrainingCases {
+  return 'layout' in dataset ? trainingCasesFromCm(dataset) : dataset;
+}
+
+/** Cases' images are already network inputs: x/1 + 0. */
+const AS_IS: NormalizeOptions = Object.freeze({ scale: 1, shift: 0 });
+
+/**
+ * The input normalisation of a run dataset: the paper's x/6.5 − 1 for CM labels, none for
+ * training cases (standardised when loaded).
+ *
+ * @example
+ * inputNormalization(cases); // { scale: 1, shift: 0 }
+ */
+export function inputNormalization(dataset: RunDataset): NormalizeOptions {
+  return 'layout' in dataset ? {} : AS_IS;
+}
+
+/** The case split an experiment follows: Experiment 1 leaves one case out, Experiment 2 one annotator. */
+export function splitKindOf(experiment: ExperimentId): CaseSplitKind {
+  return experiment === 1 ? 'leave-one-case-out' : 'leave-one-annotator-out';
+}
+
+/**
+ * A fold's train/test rows: leave one bone (case) out (Experiment 1) or one surgeon
+ * (annotator) out (Experiment 2), on the CM layout or on training cases.
  *
  * @example
  * foldSplit(2, 0, { bones: 9, surgeons: 7 }).test; // [0, 7, 14, …, 56]
@@ -23,9 +64,10 @@ import { type TrainingBatch } from '@rpdl/training';
 export function foldSplit(
   experiment: ExperimentId,
   fold: number,
-  layout: CmDataset['layout'],
+  data: CmDataset['layout'] | TrainingCases,
 ): Split {
-  return experiment === 1 ? leaveOneBoneOut(fold, layout) : leaveOneSurgeonOut(fold, layout);
+  if ('cases' in data) return caseSplit(splitKindOf(experiment), fold, data);
+  return experiment === 1 ? leaveOneBoneOut(fold, data) : leaveOneSurgeonOut(fold, data);
 }
 
 /**
@@ -45,11 +87,6 @@ export function augmentationFor(name: AugmentationName) {
   }
 }
 
-/** Flattened volume → [1, D, H, W, 1] shape for one sample of the dataset. */
-function sampleShape(dataset: CmDataset, batch: number): [number, number, number, number, number] {
-  const [d, h, w] = dataset.spatialShape;
-  return [batch, d, h, w, 1];
-}
 
 /** What a run trains and validates on. */
 export interface RunBatches {
@@ -71,13 +108,15 @@ function* asTrainingBatches(batches: Iterable<StreamBatch>): Generator<TrainingB
  * per epoch (cut to `steps` batches per epoch when given), and validation batches without
  * augmentation. With `withMaps` (RPDL), every sample carries the reward-penalty map of its bone
  * built from `mapRows`, the fold's training annotations, for training and validation alike.
+ * With `caseTargets` (fused-target losses), every sample's `y` is its case's target instead of
+ * its row's annotation, for training and validation alike.
  *
  * @example
  * const batches = runBatches({ dataset, train, validation, mapRows: split.train, batchSize: 8,
  *   augmentation: 'cube', seed: 1, withMaps: true, steps: 6 });
  */
 export function runBatches(options: {
-  dataset: CmDataset;
+  dataset: RunDataset;
   train: readonly number[];
   validation: readonly number[];
   mapRows: readonly number[];
@@ -86,6 +125,7 @@ export function runBatches(options: {
   seed: number;
   withMaps: boolean;
   steps?: number | null;
+  caseTargets?: ReadonlyMap<number, ArrayLike<number>>;
 }): RunBatches {
   const { dataset, batchSize, withMaps } = options;
   const maps = withMaps ? ('paper' as const) : ('none' as const);
@@ -93,8 +133,13 @@ export function runBatches(options: {
   const available = options.train.length * augmentation.count;
   const samplesPerEpoch =
     options.steps == null ? available : Math.min(available, options.steps * batchSize);
-  const training = createBatchStream<'paper' | 'none'>({
+  const shared = {
     dataset,
+    normalize: inputNormalization(dataset),
+    ...(options.caseTargets ? { caseTargets: options.caseTargets } : {}),
+  };
+  const training = createBatchStream<'paper' | 'none'>({
+    ...shared,
     rows: options.train,
     ...(withMaps ? { mapRows: options.mapRows } : {}),
     batchSize,
@@ -110,7 +155,7 @@ export function runBatches(options: {
   };
   if (options.validation.length > 0) {
     const validation = createBatchStream<'paper' | 'none'>({
-      dataset,
+      ...shared,
       rows: options.validation,
       ...(withMaps ? { mapRows: options.mapRows } : {}),
       batchSize,
@@ -125,14 +170,15 @@ export function runBatches(options: {
 }
 
 /**
- * One bone's network input, [1, D, H, W, 1], normalised as in training.
+ * One bone's (case's) network input, [1, D, H, W, 1], normalised as in training.
  *
  * @example
  * const x = boneInput(dataset, 3); // dispose when done
  */
-export function boneInput(dataset: CmDataset, bone: number) {
-  const input = dataset.inputs[bone];
-  if (!input)
-    throw new RangeError(`bone ${bone} does not exist (dataset has ${dataset.inputs.length})`);
-  return tensor(normalizeInput(input), sampleShape(dataset, 1));
+export function boneInput(dataset: RunDataset, bone: number) {
+  const inputs = 'layout' in dataset ? dataset.inputs : dataset.cases.map((c) => c.image);
+  const input = inputs[bone];
+  if (!input) throw new RangeError(`bone ${bone} does not exist (dataset has ${inputs.length})`);
+  const [d, h, w] = dataset.spatialShape;
+  return tensor(normalizeInput(input, inputNormalization(dataset)), [1, d, h, w, 1]);
 }

@@ -8,7 +8,7 @@ import {
   removeAtomicTemporaries,
 } from '@rpdl/atomic-fs';
 import { BEST_WEIGHTS_FILE, CHECKPOINT_FILE, LOG_FILE, type StopReason } from '@rpdl/training';
-import type { Comparison } from '../evaluation/evaluation.js';
+import type { Comparison, ImageScore } from '../evaluation/evaluation.js';
 import { type RunSpec, runId } from '../grid/grid.js';
 
 /** File names of a run directory (the trainer's own files under the trainer's names). */
@@ -33,6 +33,8 @@ export interface RunMetrics {
   stopReason: StopReason;
   /** Wall-clock seconds spent in this run across all (resumed) processes' training. */
   trainSeconds: number;
+  /** Per test image: threshold-averaged Dice, GED and ECE; absent in runs recorded before. */
+  images?: ImageScore[];
 }
 
 /**

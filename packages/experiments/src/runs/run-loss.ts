@@ -1,13 +1,16 @@
-import { diceLoss, rewardPenaltyDiceLoss, weightedCrossEntropy } from '@rpdl/losses';
+import { getLoss, type LossInputs, type LossName } from '@rpdl/losses';
 import type { SegmentationNetwork } from '@rpdl/models-3d';
-import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
-import type { LossName } from '../grid/grid.js';
-import type { BatchLoss, TrainingBatch } from '@rpdl/training';
+import type { BatchLoss } from '@rpdl/training';
 
 /**
- * The training objective of a run: WCEL (with the background/foreground weight of the training
- * masks), Dice loss, or RPDL (with the batch's reward-penalty map) on the segmentation output,
- * plus whatever the network's contract adds (Myronenko18's 0.1·L2 + 0.1·KL VAE terms).
+ * The training objective of a run: the registry's loss (`getLoss(loss)` of `@rpdl/losses`) on the
+ * segmentation output, given what its `needs` ask for: the foreground weight w (WCEL) and the
+ * batch's reward-penalty map (RPDL); the batch's `y` must already be the entry's training target.
+ * The network's contract adds whatever else it minimises (Myronenko18's 0.1·L2 + 0.1·KL VAE
+ * terms).
+ *
+ * @throws RangeError when the loss needs a foreground weight and `weight` is not a positive
+ *   number.
  *
  * @example
  * const loss = batchLossFor('wcel', { weight: 24, network });
@@ -16,20 +19,20 @@ export function batchLossFor(
   loss: LossName,
   options: { weight?: number; network: Pick<SegmentationNetwork, 'trainingLoss'> },
 ): BatchLoss {
-  if (loss === 'wcel' && !(options.weight !== undefined && options.weight > 0)) {
-    throw new RangeError(`the wcel loss needs a positive weight, got ${options.weight}`);
+  const entry = getLoss(loss);
+  if (entry.needs.foregroundWeight && !(options.weight !== undefined && options.weight > 0)) {
+    throw new RangeError(`the ${loss} loss needs a positive weight, got ${options.weight}`);
   }
-  const segmentationLoss = (segmentation: Tensor, batch: TrainingBatch): Scalar => {
-    switch (loss) {
-      case 'wcel':
-        return weightedCrossEntropy(batch.y, segmentation, { weight: options.weight! });
-      case 'dl':
-        return diceLoss(batch.y, segmentation);
-      case 'rpdl':
-        if (!batch.rpMap) throw new Error('the rpdl loss needs batches with a reward-penalty map');
-        return rewardPenaltyDiceLoss(batch.y, segmentation, batch.rpMap);
-    }
-  };
   return (outputs, batch) =>
-    options.network.trainingLoss(outputs, batch.x, (p) => segmentationLoss(p, batch));
+    options.network.trainingLoss(outputs, batch.x, (segmentation) => {
+      const inputs: LossInputs = {};
+      if (entry.needs.foregroundWeight) inputs.foregroundWeight = options.weight!;
+      if (entry.needs.rewardPenaltyMap) {
+        if (!batch.rpMap) {
+          throw new Error(`the ${loss} loss needs batches with a reward-penalty map`);
+        }
+        inputs.map = batch.rpMap;
+      }
+      return entry.compute(batch.y, segmentation, inputs);
+    });
 }

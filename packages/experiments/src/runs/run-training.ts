@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type CmDataset, saveNpy, validationSplit } from '@rpdl/cm-dataset';
-import { foregroundWeight } from '@rpdl/losses';
+import { saveNpy, trainingRows, validationSplit } from '@rpdl/cm-dataset';
+import { foregroundWeight, getLoss } from '@rpdl/losses';
+import { binarize } from '@rpdl/losses/metrics';
 import {
   buildSegmentationNetwork,
   type ModelName,
@@ -12,10 +13,16 @@ import { type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { writeFileAtomic, writeJsonAtomic } from '@rpdl/atomic-fs';
 import { hashSeed } from '@rpdl/random';
 import { loadCheckpoint, type ProgressSink, trainModel, writeModelWeights } from '@rpdl/training';
-import { boneInput, foldSplit, runBatches } from './data-pipeline.js';
-import { evaluateFold, testBones } from '../evaluation/evaluation.js';
+import {
+  asTrainingCases,
+  boneInput,
+  foldSplit,
+  type RunDataset,
+  runBatches,
+} from './data-pipeline.js';
+import { evaluateFold, scoreImages, testBones } from '../evaluation/evaluation.js';
 import { type RunSpec, runId } from '../grid/grid.js';
-import { threshold } from '../evaluation/metrics.js';
+import { foldTargets } from './training-target.js';
 import { batchSizeFor, modelOptionsFor, type Profile } from '../grid/profiles.js';
 import { RUN_FILES, type RunMetrics, runDirectory } from './run-dir.js';
 import { batchLossFor } from './run-loss.js';
@@ -23,7 +30,8 @@ import { learningCurveSvg } from '../report/svg-plot.js';
 
 /** Everything a run needs besides its own spec. */
 export interface RunEnvironment {
-  dataset: CmDataset;
+  /** The CM layout, or training cases (a folder of your own; images already standardised). */
+  dataset: RunDataset;
   profile: Profile;
   /** The global seed; each run derives its own from it and its id. */
   seed: number;
@@ -49,6 +57,8 @@ export interface RunConfig {
   model: ModelConfig;
   spatialShape: [number, number, number];
   split: { train: number[]; validation: number[]; test: number[] };
+  /** How inputs were prepared: CM labels by x/6.5 − 1 (also when absent), or per-volume z-score. */
+  input?: 'cm-labels' | 'standardized';
 }
 
 /**
@@ -138,7 +148,8 @@ export async function executeRun(run: RunSpec, env: RunEnvironment): Promise<Run
   if (!env.resume) await rm(dir, { recursive: true, force: true });
   const { dataset, profile } = env;
   const seed = runSeed(env.seed, run);
-  const split = foldSplit(run.experiment, run.fold, dataset.layout);
+  const cases = asTrainingCases(dataset);
+  const split = foldSplit(run.experiment, run.fold, cases);
   const { train, validation } = validationSplit(
     split.train,
     profile.training.validationFraction,
@@ -153,11 +164,19 @@ export async function executeRun(run: RunSpec, env: RunEnvironment): Promise<Run
     model: modelConfig,
     spatialShape: [...dataset.spatialShape],
     split: { train: [...train], validation: [...validation], test: split.test },
+    ...('layout' in dataset ? {} : { input: 'standardized' as const }),
   };
   await writeJsonAtomic(join(dir, RUN_FILES.config), config);
 
-  const weight =
-    run.loss === 'wcel' ? foregroundWeight(split.train.map((r) => dataset.masks[r]!)) : undefined;
+  const needs = getLoss(run.loss).needs;
+  const rows = trainingRows(cases);
+  const weight = needs.foregroundWeight
+    ? foregroundWeight(
+        split.train.map((r) => cases.cases[rows[r]!.caseIndex]!.annotations[rows[r]!.annotation]!),
+      )
+    : undefined;
+  // Fused targets from the fold's training annotations only, once per image.
+  const caseTargets = foldTargets(needs.target, cases, split.train);
 
   let network: SegmentationNetwork | undefined;
   try {
@@ -172,8 +191,9 @@ export async function executeRun(run: RunSpec, env: RunEnvironment): Promise<Run
       batchSize: batchSizeFor(profile, run.model),
       augmentation: profile.training.augmentation,
       seed,
-      withMaps: run.loss === 'rpdl',
+      withMaps: needs.rewardPenaltyMap,
       steps: profile.training.stepsPerEpoch,
+      ...(caseTargets ? { caseTargets } : {}),
     });
     const result = await trainModel({
       model,
@@ -193,12 +213,15 @@ export async function executeRun(run: RunSpec, env: RunEnvironment): Promise<Run
     const best = await loadCheckpoint(join(dir, RUN_FILES.best));
     writeModelWeights(model, best.tensors);
     const predictions = new Map<number, Uint8Array>();
+    const probabilities = new Map<number, Float32Array>();
     await mkdir(join(dir, RUN_FILES.predictions), { recursive: true });
-    for (const bone of testBones(run.experiment, run.fold, dataset.layout)) {
+    for (const bone of testBones(run.experiment, run.fold, cases)) {
       const x = boneInput(dataset, bone);
-      const binary = threshold(predictVolume(network, x));
+      const probability = predictVolume(network, x);
+      const binary = binarize(probability);
       x.dispose();
       predictions.set(bone, binary);
+      probabilities.set(bone, probability);
       await saveNpy(join(dir, RUN_FILES.predictions, `bone-${bone}.npy`), {
         dtype: 'uint8',
         shape: [...dataset.spatialShape],
@@ -209,9 +232,10 @@ export async function executeRun(run: RunSpec, env: RunEnvironment): Promise<Run
     const comparisons = evaluateFold(
       run.experiment,
       run.fold,
-      dataset,
+      cases,
       (bone) => predictions.get(bone)!,
     );
+    const images = scoreImages(run.experiment, run.fold, cases, (b) => probabilities.get(b)!);
     await writeFileAtomic(join(dir, RUN_FILES.curve), learningCurveSvg(runId(run), result.history));
     const metrics: RunMetrics = {
       run,
@@ -221,6 +245,7 @@ export async function executeRun(run: RunSpec, env: RunEnvironment): Promise<Run
       stoppedEarly: result.stoppedEarly,
       stopReason: result.stopReason,
       trainSeconds,
+      images,
     };
     await writeJsonAtomic(metricsPath, metrics);
     return { status: 'trained', metrics, tensorCounts: result.tensorCounts };

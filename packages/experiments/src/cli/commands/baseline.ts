@@ -1,18 +1,14 @@
 import { computeBaselines } from '../../evaluation/baselines.js';
 import { getProfile } from '../../grid/profiles.js';
 import { buildReport } from '../../report/report-data.js';
-import { datasetSource, describeSource, loadDataset } from '../../runs/dataset-source.js';
+import { datasetSource, describeSource, loadCmSource } from '../../runs/dataset-source.js';
 import {
   type BaselineArgs,
-  DEFAULT_SEED,
-  LIMITS,
   PROFILE_NAMES,
   parseChoice,
-  parseInteger,
   parsePhantomSize,
   stringOption,
 } from '../args.js';
-import { checkDataDirectory } from '../data-dir.js';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import type { Command } from '../spec.js';
@@ -26,7 +22,6 @@ import type { Command } from '../spec.js';
  */
 export async function baseline(args: BaselineArgs, io: CliIo): Promise<number> {
   const profile = getProfile(args.profile);
-  if (args.data !== undefined) await checkDataDirectory(args.data);
   const source = datasetSource({
     ...(args.data === undefined ? {} : { data: args.data }),
     phantom: {
@@ -34,7 +29,7 @@ export async function baseline(args: BaselineArgs, io: CliIo): Promise<number> {
       ...(args.phantomSize === undefined ? {} : { size: args.phantomSize }),
     },
   });
-  const dataset = await loadDataset(source);
+  const dataset = await loadCmSource(source);
   const baselines = [...Array(dataset.layout.surgeons).keys()].flatMap((fold) =>
     computeBaselines(2, fold, dataset),
   );

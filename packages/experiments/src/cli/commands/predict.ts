@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { writeFileAtomic } from '@rpdl/atomic-fs';
 import { loadNpy, MAX_LABEL, normalizeInput, saveNpy } from '@rpdl/cm-dataset';
+import { binarize } from '@rpdl/losses/metrics';
 import { tensor } from '@tensorflow/tfjs-core';
-import { threshold } from '../../evaluation/metrics.js';
 import { describeBackend, selectBackend } from '../../platform/backend.js';
 import { composePanel, labelTile, middleSlice, overlayTile } from '../../report/panels.js';
 import { encodePng } from '../../report/png.js';
+import { standardizeVolume } from '../../runs/dataset-source.js';
 import { predictVolume } from '../../runs/run-training.js';
 import { BACKEND_NAMES, type PredictArgs, parseChoice, stringOption } from '../args.js';
 import { UsageError } from '../errors.js';
@@ -42,11 +43,13 @@ export async function predict(args: PredictArgs, io: CliIo): Promise<number> {
   }
   const input = await loadNpy(args.input);
   const backend = await selectBackend(args.backend, io.importer ? { importer: io.importer } : {});
-  const { network, id, spatialShape } = await loadTrainedModel(args.model);
+  const { network, id, spatialShape, input: inputRule } = await loadTrainedModel(args.model);
   try {
     checkSpatialShape(input.shape, spatialShape, args.input);
-    const x = tensor(normalizeInput(input.data), [1, ...spatialShape, 1]);
-    const prediction = threshold(predictVolume(network, x));
+    const prepared =
+      inputRule === 'standardized' ? standardizeVolume(input.data) : normalizeInput(input.data);
+    const x = tensor(prepared, [1, ...spatialShape, 1]);
+    const prediction = binarize(predictVolume(network, x));
     x.dispose();
     const output = args.output ?? args.input.replace(/(\.npy)?$/, '.prediction.npy');
     await saveNpy(output, {

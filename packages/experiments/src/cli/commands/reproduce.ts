@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import type { CmDataset } from '@rpdl/cm-dataset';
+import type { CaseSplitKind } from '@rpdl/cm-dataset';
+import { PAPER_LOSSES } from '@rpdl/losses';
 import { formatDuration } from '@rpdl/training';
 import { computeBaselines, writeBaselines } from '../../evaluation/baselines.js';
 import {
@@ -17,11 +18,14 @@ import { describeBackend, selectBackend } from '../../platform/backend.js';
 import { writeFigures } from '../../report/figures.js';
 import { writeReport } from '../../report/report-files.js';
 import { renderMarkdown } from '../../report/report-render.js';
+import type { RunDataset } from '../../runs/data-pipeline.js';
 import {
   type DatasetSource,
+  datasetLayout,
   datasetSource,
   describeSource,
   loadDataset,
+  sourceExperiment,
 } from '../../runs/dataset-source.js';
 import { isRunFinished, lockRun } from '../../runs/run-dir.js';
 import { executeRun, type RunOutcome } from '../../runs/run-training.js';
@@ -40,7 +44,6 @@ import {
   type ReproduceArgs,
   stringOption,
 } from '../args.js';
-import { checkDataDirectory } from '../data-dir.js';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { prepareOutputDirectory } from '../output-dir.js';
@@ -108,12 +111,16 @@ export function checkFolds(
   }
 }
 
+/** The ways `--split` divides a folder of cases (Experiment 1's and Experiment 2's protocols). */
+const SPLIT_KINDS: readonly CaseSplitKind[] = ['leave-one-case-out', 'leave-one-annotator-out'];
+
 /** What a reproduction runs, resolved from the command line, the profile and the data. */
 export interface ReproductionPlan {
   profile: Profile;
   out: string;
   source: DatasetSource;
-  dataset: CmDataset;
+  dataset: RunDataset;
+  layout: GridLayout;
   grid: RunSpec[];
   shard: Shard | undefined;
   /** The runs this process owns (the whole grid without a shard). */
@@ -131,24 +138,33 @@ export async function planReproduction(args: ReproduceArgs, io: CliIo): Promise<
   const profile = resolveProfile(args.profile, args.overrides);
   const out = args.out ?? join('runs', profile.name);
   const shard = resolveShard({ flag: args.shard, countFlag: args.shardCount, env: io.env });
-  if (args.data !== undefined) await checkDataDirectory(args.data);
   const source = datasetSource({
     ...(args.data === undefined ? {} : { data: args.data }),
+    ...(args.split === undefined ? {} : { split: args.split }),
     phantom: profile.phantom,
   });
+  // A folder of cases runs the one experiment its --split names.
+  const fixed = sourceExperiment(source);
+  if (fixed !== undefined && args.experiments !== undefined && !args.experiments.includes(fixed)) {
+    throw new UsageError(
+      `--split ${args.split} is Experiment ${fixed}'s protocol; drop --experiment or pass --experiment ${fixed}`,
+    );
+  }
   const dataset = await loadDataset(source);
-  const experiments = args.experiments ?? profile.defaults.experiments;
+  const layout = datasetLayout(source, dataset);
+  const experiments =
+    fixed === undefined ? (args.experiments ?? profile.defaults.experiments) : [fixed];
   const folds = args.folds ?? profile.defaults.folds;
-  if (args.folds !== undefined) checkFolds(args.folds, experiments, dataset.layout);
+  if (args.folds !== undefined) checkFolds(args.folds, experiments, layout);
   const grid = buildGrid({
     experiments,
     models: args.models ?? profile.defaults.models,
     losses: args.losses ?? profile.defaults.losses,
     ...(folds === undefined ? {} : { folds }),
-    layout: dataset.layout,
+    layout,
   });
   const slice = shard ? selectShard(grid, shard) : grid;
-  return { profile, out, source, dataset, grid, shard, slice };
+  return { profile, out, source, dataset, layout, grid, shard, slice };
 }
 
 /**
@@ -202,7 +218,7 @@ export async function reproduceRun(
 export async function reproduce(args: ReproduceArgs, io: CliIo): Promise<number> {
   const started = performance.now();
   const plan = await planReproduction(args, io);
-  const { profile, out, source, dataset, grid, shard, slice } = plan;
+  const { profile, out, source, dataset, layout, grid, shard, slice } = plan;
   const say = (text: string) => io.stdout.write(`${text}\n`);
 
   if (!args.resume) {
@@ -215,7 +231,7 @@ export async function reproduce(args: ReproduceArgs, io: CliIo): Promise<number>
   }
   const backend = await selectBackend(args.backend, io.importer ? { importer: io.importer } : {});
   await prepareOutputDirectory(out);
-  const manifest: Manifest = { profile, seed: args.seed, source, layout: { ...dataset.layout } };
+  const manifest: Manifest = { profile, seed: args.seed, source, layout };
   await writeOrCheckManifest(out, manifest);
 
   say(`rpdl reproduce: profile ${profile.name} — ${profile.description}`);
@@ -276,7 +292,11 @@ export const reproduceCommand: Command<ReproduceArgs> = {
       help: '1 = leave one bone out, 2 = leave one surgeon out',
     },
     models: { type: 'string', value: 'a,b', help: MODEL_ORDER.join(', ') },
-    losses: { type: 'string', value: 'a,b', help: LOSS_NAMES.join(', ') },
+    losses: {
+      type: 'string',
+      value: 'a,b',
+      help: `${PAPER_LOSSES.join(', ')} (default); opt-in: ${LOSS_NAMES.filter((n) => !PAPER_LOSSES.includes(n)).join(', ')}`,
+    },
     folds: {
       type: 'string',
       value: '0,2,4-6|all',
@@ -285,7 +305,12 @@ export const reproduceCommand: Command<ReproduceArgs> = {
     data: {
       type: 'string',
       value: '<dir>',
-      help: 'directory with x9_7.npy and y9_7.npy (default: the phantom)',
+      help: 'directory with x9_7.npy and y9_7.npy, or a folder of cases (default: the phantom)',
+    },
+    split: {
+      type: 'string',
+      value: SPLIT_KINDS.join('|'),
+      help: "for a folder of cases: Experiment 1's protocol (leave-one-case-out) or 2's",
     },
     'phantom-size': {
       type: 'string',
@@ -365,6 +390,11 @@ so shards can share one --out but two processes never write the same run.`,
     }
     const data = text('data');
     if (data !== undefined) args.data = data;
+    const split = text('split');
+    if (split !== undefined) {
+      if (data === undefined) throw new UsageError('--split needs --data <folder of cases>');
+      args.split = parseChoice('--split', split, SPLIT_KINDS);
+    }
     const out = text('out');
     if (out !== undefined) args.out = out;
     const shard = text('shard');

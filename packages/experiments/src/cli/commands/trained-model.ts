@@ -15,6 +15,8 @@ export interface TrainedModel {
   /** The run id, or the exported directory's name. */
   id: string;
   spatialShape: [number, number, number];
+  /** How the input volume is normalised (see `RunConfig.input`). */
+  input: 'cm-labels' | 'standardized';
 }
 
 async function readRunConfig(dir: string, flag: string | undefined): Promise<RunConfig> {
@@ -47,7 +49,12 @@ export async function loadRunModel(dir: string, flag?: string): Promise<TrainedM
     network.model.dispose();
     throw error;
   }
-  return { network, id: config.id, spatialShape: [...config.spatialShape] };
+  return {
+    network,
+    id: config.id,
+    spatialShape: [...config.spatialShape],
+    input: config.input ?? 'cm-labels',
+  };
 }
 
 /**
@@ -83,5 +90,7 @@ export async function loadTrainedModel(dir: string): Promise<TrainedModel> {
     network: { model, segment: (input) => firstOutput(model, input) },
     id: basename(dir),
     spatialShape: spatial as [number, number, number],
+    // model.json does not record the input rule; exported models take CM label volumes.
+    input: 'cm-labels',
   };
 }
