@@ -128,6 +128,8 @@ export {
   describeSource,
   loadDataset,
 } from './runs/dataset-source.js';
+export { type JobPlan, type JobPlanInput, parseOmpThreads, planJobs } from './runs/jobs.js';
+export { ParallelProgress, type ParallelProgressOptions } from './runs/parallel-progress.js';
 export {
   collectRunMetrics,
   isRunFinished,
@@ -136,6 +138,7 @@ export {
   runDirectory,
 } from './runs/run-dir.js';
 export { batchLossFor } from './runs/run-loss.js';
+export { finishedRunLine, type TrainRunsOptions, trainRuns } from './runs/run-schedule.js';
 export {
   buildFromConfig,
   executeRun,
@@ -147,3 +150,17 @@ export {
   type RunOutcome,
   runSeed,
 } from './runs/run-training.js';
+export {
+  defaultWorkerEntry,
+  type FinishedRun,
+  RunFailedError,
+  runInWorkers,
+  type WorkerPoolOptions,
+} from './runs/worker-pool.js';
+export {
+  isParentMessage,
+  isWorkerMessage,
+  type ParentMessage,
+  type WorkerMessage,
+  type WorkerSetup,
+} from './runs/worker-protocol.js';

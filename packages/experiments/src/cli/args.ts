@@ -43,6 +43,8 @@ export interface ReproduceArgs {
   backend: BackendName;
   overrides: ProfileOverrides;
   quiet: boolean;
+  /** `--jobs`: runs trained at once in worker processes; undefined = chosen from the cores. */
+  jobs?: number;
 }
 
 /** `rpdl report <out>`. */
@@ -268,6 +270,7 @@ function parseReproduce(argv: readonly string[]): ReproduceArgs | HelpArgs {
       'learning-rate': { type: 'string' },
       'phantom-size': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
+      jobs: { type: 'string', short: 'j' },
     },
     0,
   );
@@ -301,6 +304,8 @@ function parseReproduce(argv: readonly string[]): ReproduceArgs | HelpArgs {
   if (shard !== undefined) args.shard = shard;
   const shardCount = text('shard-count');
   if (shardCount !== undefined) args.shardCount = parseInteger('--shard-count', shardCount, 1);
+  const jobs = text('jobs');
+  if (jobs !== undefined) args.jobs = parseInteger('--jobs', jobs, 1, 256);
   const seed = text('seed');
   if (seed !== undefined) args.seed = parseInteger('--seed', seed, 0, 0xffffffff);
   const epochs = text('epochs');

@@ -27,6 +27,7 @@ Usage:
   --phantom-size <n>            phantom edge length instead of the profile's
   --backend auto|cpu|wasm|node|cuda|webgpu   (default auto: the fastest installed)
   --out <dir>                   output directory (default runs/<profile>)
+  -j, --jobs <n>                runs trained at once in worker processes (default: one per core)
   --resume                      skip finished runs, continue interrupted ones from their checkpoint
   --shard i/n                   run only shard i of n (also: SLURM_ARRAY_TASK_ID/COUNT, or
                                 JOB_COMPLETION_INDEX with --shard-count n or RPDL_SHARD_COUNT)

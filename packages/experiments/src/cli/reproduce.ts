@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { formatDuration, type ProgressSink } from '@rpdl/training';
 import { computeBaselines, writeBaselines } from '../evaluation/baselines.js';
@@ -10,8 +11,10 @@ import { writeFigures } from '../report/figures.js';
 import { writeReport } from '../report/report-files.js';
 import { renderMarkdown } from '../report/report-render.js';
 import { datasetSource, describeSource, loadDataset } from '../runs/dataset-source.js';
+import { planJobs } from '../runs/jobs.js';
 import { isRunFinished } from '../runs/run-dir.js';
-import { executeRun } from '../runs/run-training.js';
+import { finishedRunLine, trainRuns } from '../runs/run-schedule.js';
+import { RunFailedError } from '../runs/worker-pool.js';
 import type { ReproduceArgs } from './args.js';
 import { UsageError } from './errors.js';
 
@@ -109,21 +112,43 @@ export async function reproduce(args: ReproduceArgs, io: CliIo): Promise<number>
     await writeBaselines(out, computeBaselines(experiment, fold, dataset));
   }
 
-  for (const [i, run] of slice.entries()) {
-    const runStarted = performance.now();
-    const outcome = await executeRun(run, {
+  const plan = planJobs({
+    ...(args.jobs === undefined ? {} : { requested: args.jobs }),
+    cores: availableParallelism(),
+    runs: slice.length,
+    ompNumThreads: io.env.OMP_NUM_THREADS,
+  });
+  say(
+    plan.jobs > 1
+      ? `jobs: ${plan.jobs} worker processes × ${plan.threadsPerJob} OpenMP thread(s) (${plan.reason})`
+      : `jobs: 1, in this process (${plan.reason})`,
+  );
+  try {
+    await trainRuns({
+      runs: slice,
+      plan,
+      setup: {
+        backend: args.backend,
+        source,
+        profile,
+        seed: args.seed,
+        out,
+        resume: args.resume,
+        progress: !args.quiet,
+        isTTY: io.stderr.isTTY === true,
+      },
       dataset,
-      profile,
-      seed: args.seed,
-      out,
-      resume: args.resume,
-      ...(args.quiet ? {} : { progress: io.stderr }),
+      stderr: io.stderr,
+      stdoutIsTTY: (io.stdout as { isTTY?: boolean }).isTTY === true,
+      env: { ...process.env, ...io.env },
+      onFinished: (finished) => say(finishedRunLine(finished, slice.length)),
     });
-    const dice = outcome.metrics.comparisons.map((c) => c.dice);
-    const meanDice = dice.reduce((a, b) => a + b, 0) / dice.length;
-    say(
-      `[${i + 1}/${slice.length}] ${runId(run)}: ${outcome.status === 'skipped' ? 'already finished' : `${outcome.metrics.epochs} epoch(s)`}, Dice ${meanDice.toFixed(3)} (${formatDuration((performance.now() - runStarted) / 1000)})`,
+  } catch (error) {
+    if (!(error instanceof RunFailedError)) throw error;
+    io.stderr.write(
+      `rpdl: ${error.message}\nThe other runs were stopped; finished runs are kept, and --resume continues the rest.\n`,
     );
+    return 1;
   }
 
   const elapsed = formatDuration((performance.now() - started) / 1000);
