@@ -18,7 +18,9 @@ Usage:
 `,
   reproduce: `rpdl reproduce [options]
 
-  --profile paper|quick|smoke   settings (default quick: U-net, 3 losses, all folds, 16³ phantom)
+  --profile <name>              quick (default: U-net, 3 losses, all folds, 16³ phantom, each run
+                                trained to convergence), models (the same for all four models),
+                                paper, smoke
   --experiment 1|2|both         1 = leave one bone out, 2 = leave one surgeon out
   --models a,b                  unet3d, vnet3d, isensee2017, myronenko2018
   --losses a,b                  wcel, dl, rpdl
