@@ -71,6 +71,12 @@ describe('ParallelProgress on a terminal', () => {
     expect(printed).toBe(true);
     expect(s.text()).toBe(before);
   });
+  it('assumes 100 columns where the terminal reports none', () => {
+    const s = sink(true, 0);
+    const board = new ParallelProgress({ sink: s.sink, slots: 1, sharesTerminal: true });
+    board.setStatus(0, 'y'.repeat(200));
+    expect(screen(s.text())[0]).toHaveLength(99);
+  });
   it('cuts lines to the terminal width so that they never wrap', () => {
     const s = sink(true, 30);
     const board = new ParallelProgress({ sink: s.sink, slots: 1, sharesTerminal: true });

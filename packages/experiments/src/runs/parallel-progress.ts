@@ -93,7 +93,8 @@ export class ParallelProgress {
   }
 
   private draw(): void {
-    const width = Math.max(20, (this.options.sink.columns ?? 100) - 1);
+    // A pseudo-terminal may report 0 columns; assume a common width then.
+    const width = Math.max(20, (this.options.sink.columns || 100) - 1);
     // Lines longer than the terminal would wrap and break the cursor arithmetic: cut them.
     const body = this.status
       .map((text, slot) => {
