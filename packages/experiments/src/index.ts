@@ -96,6 +96,8 @@ export {
   loadDataset,
   standardizeVolume,
 } from './runs/dataset-source.js';
+export { type JobPlan, type JobPlanInput, parseOmpThreads, planJobs } from './runs/jobs.js';
+export { ParallelProgress, type ParallelProgressOptions } from './runs/parallel-progress.js';
 export {
   collectRunMetrics,
   RunLockedError,
@@ -104,6 +106,7 @@ export {
   stopReasonOf,
 } from './runs/run-dir.js';
 export {
+  executeLockedRun,
   executeRun,
   type RunConfig,
   type RunEnvironment,
@@ -111,3 +114,4 @@ export {
 } from './runs/run-training.js';
 export { fileSystemModelIO } from './runs/saved-model.js';
 export { foldTargets, fuseAnnotations } from './runs/training-target.js';
+export { type FinishedRun, RunFailedError } from './runs/worker-pool.js';

@@ -76,7 +76,7 @@ describe('parseCommandLine', () => {
     [['reproduce', '--losses', 'dl,'], /without empty items/],
     [
       ['reproduce', '--profile', 'fast'],
-      /--profile must be one of paper, quick, smoke, got "fast"/,
+      /--profile must be one of paper, quick, models, smoke, got "fast"/,
     ],
     [
       ['reproduce', '--backend', 'gpu'],

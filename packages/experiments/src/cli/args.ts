@@ -44,6 +44,8 @@ export interface ReproduceArgs {
   backend: BackendName;
   overrides: ProfileOverrides;
   quiet: boolean;
+  /** `--jobs`: runs trained at once in worker processes; undefined = chosen from the cores. */
+  jobs?: number;
 }
 
 /** `rpdl report <out>`. */
@@ -120,6 +122,7 @@ export const LIMITS = Object.freeze({
   batchSize: 4096,
   seed: 0xffffffff,
   shardCount: 100_000,
+  jobs: 256,
 });
 
 /**

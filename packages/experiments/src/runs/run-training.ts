@@ -24,7 +24,7 @@ import { evaluateFold, scoreImages, testBones } from '../evaluation/evaluation.j
 import { type RunSpec, runId } from '../grid/grid.js';
 import { foldTargets } from './training-target.js';
 import { batchSizeFor, modelOptionsFor, type Profile } from '../grid/profiles.js';
-import { RUN_FILES, type RunMetrics, runDirectory } from './run-dir.js';
+import { lockRun, RUN_FILES, type RunMetrics, runDirectory } from './run-dir.js';
 import { batchLossFor } from './run-loss.js';
 import { learningCurveSvg } from '../report/svg-plot.js';
 
@@ -251,5 +251,23 @@ export async function executeRun(run: RunSpec, env: RunEnvironment): Promise<Run
     return { status: 'trained', metrics, tensorCounts: result.tensorCounts };
   } finally {
     network?.model.dispose();
+  }
+}
+
+/**
+ * {@link executeRun} while holding the run's lock (`<run dir>.lock`): a second process that
+ * reaches the same run, in this grid or another shard on the same `--out`, is refused with a
+ * `RunLockedError` naming the holder. Every process that trains runs (the CLI itself and each
+ * `--jobs` worker) goes through here.
+ *
+ * @example
+ * const outcome = await executeLockedRun(run, environment);
+ */
+export async function executeLockedRun(run: RunSpec, env: RunEnvironment): Promise<RunOutcome> {
+  const lock = await lockRun(env.out, run);
+  try {
+    return await executeRun(run, env);
+  } finally {
+    await lock.release();
   }
 }

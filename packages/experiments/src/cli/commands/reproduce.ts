@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { CaseSplitKind } from '@rpdl/cm-dataset';
 import { PAPER_LOSSES } from '@rpdl/losses';
@@ -27,8 +28,11 @@ import {
   loadDataset,
   sourceExperiment,
 } from '../../runs/dataset-source.js';
-import { isRunFinished, lockRun } from '../../runs/run-dir.js';
-import { executeRun, type RunOutcome } from '../../runs/run-training.js';
+import { planJobs } from '../../runs/jobs.js';
+import { isRunFinished } from '../../runs/run-dir.js';
+import { finishedRunLine, trainRuns } from '../../runs/run-schedule.js';
+import { executeLockedRun, type RunOutcome } from '../../runs/run-training.js';
+import { RunFailedError } from '../../runs/worker-pool.js';
 import {
   BACKEND_NAMES,
   DEFAULT_SEED,
@@ -192,19 +196,14 @@ export async function reproduceRun(
   args: ReproduceArgs,
   io: CliIo,
 ): Promise<RunOutcome> {
-  const lock = await lockRun(plan.out, run);
-  try {
-    return await executeRun(run, {
-      dataset: plan.dataset,
-      profile: plan.profile,
-      seed: args.seed,
-      out: plan.out,
-      resume: args.resume,
-      ...(args.quiet ? {} : { progress: io.stderr }),
-    });
-  } finally {
-    await lock.release();
-  }
+  return executeLockedRun(run, {
+    dataset: plan.dataset,
+    profile: plan.profile,
+    seed: args.seed,
+    out: plan.out,
+    resume: args.resume,
+    ...(args.quiet ? {} : { progress: io.stderr }),
+  });
 }
 
 /**
@@ -248,14 +247,43 @@ export async function reproduce(args: ReproduceArgs, io: CliIo): Promise<number>
     await writeBaselines(out, computeBaselines(experiment, fold, dataset));
   }
 
-  for (const [i, run] of slice.entries()) {
-    const runStarted = performance.now();
-    const outcome = await reproduceRun(plan, run, args, io);
-    const dice = outcome.metrics.comparisons.map((c) => c.dice);
-    const meanDice = dice.reduce((a, b) => a + b, 0) / dice.length;
-    say(
-      `[${i + 1}/${slice.length}] ${runId(run)}: ${outcome.status === 'skipped' ? 'already finished' : `${outcome.metrics.epochs} epoch(s)`}, Dice ${meanDice.toFixed(3)} (${formatDuration((performance.now() - runStarted) / 1000)})`,
+  const jobs = planJobs({
+    ...(args.jobs === undefined ? {} : { requested: args.jobs }),
+    cores: availableParallelism(),
+    runs: slice.length,
+    ompNumThreads: io.env.OMP_NUM_THREADS,
+  });
+  say(
+    jobs.jobs > 1
+      ? `jobs: ${jobs.jobs} worker processes × ${jobs.threadsPerJob} OpenMP thread(s) (${jobs.reason})`
+      : `jobs: 1, in this process (${jobs.reason})`,
+  );
+  try {
+    await trainRuns({
+      runs: slice,
+      plan: jobs,
+      setup: {
+        backend: args.backend,
+        source,
+        profile,
+        seed: args.seed,
+        out,
+        resume: args.resume,
+        progress: !args.quiet,
+        isTTY: io.stderr.isTTY === true,
+      },
+      dataset,
+      stderr: io.stderr,
+      stdoutIsTTY: (io.stdout as { isTTY?: boolean }).isTTY === true,
+      env: { ...process.env, ...io.env },
+      onFinished: (finished) => say(finishedRunLine(finished, slice.length)),
+    });
+  } catch (error) {
+    if (!(error instanceof RunFailedError)) throw error;
+    io.stderr.write(
+      `rpdl: ${error.message}\nThe other runs were stopped; finished runs are kept, and --resume continues the rest.\n`,
     );
+    return 1;
   }
 
   const elapsed = formatDuration((performance.now() - started) / 1000);
@@ -323,6 +351,12 @@ export const reproduceCommand: Command<ReproduceArgs> = {
       help: 'default auto: the fastest installed',
     },
     out: { type: 'string', value: '<dir>', help: 'output directory (default runs/<profile>)' },
+    jobs: {
+      type: 'string',
+      short: 'j',
+      value: '<n>',
+      help: 'runs trained at once in worker processes (default: one per core, jobs × OpenMP threads ≤ cores)',
+    },
     resume: {
       type: 'boolean',
       help: 'skip finished runs, continue interrupted ones from their checkpoint',
@@ -402,6 +436,8 @@ so shards can share one --out but two processes never write the same run.`,
     const shardCount = text('shard-count');
     if (shardCount !== undefined)
       args.shardCount = parseInteger('--shard-count', shardCount, 1, LIMITS.shardCount);
+    const jobs = text('jobs');
+    if (jobs !== undefined) args.jobs = parseInteger('--jobs', jobs, 1, LIMITS.jobs);
     const seed = text('seed');
     if (seed !== undefined) args.seed = parseInteger('--seed', seed, 0, LIMITS.seed);
     const epochs = text('epochs');
