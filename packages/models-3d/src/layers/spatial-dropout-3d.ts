@@ -9,6 +9,7 @@ import {
   tidy,
 } from '@tensorflow/tfjs-core';
 import { layers, type Shape } from '@tensorflow/tfjs-layers';
+import { namespacedClassName, withDefaultName } from './class-name.js';
 import { layerRandom, type RandomStateLayer } from './layer-random.js';
 import {
   type CallKwargs,
@@ -36,13 +37,13 @@ export interface SpatialDropout3DArgs extends LayerArgs {
  * from the layer's own generator, whose state `randomState()` exposes for checkpoints.
  */
 export class SpatialDropout3D extends layers.Layer implements RandomStateLayer {
-  static className = 'SpatialDropout3D';
+  static className = namespacedClassName('SpatialDropout3D');
   readonly rate: number;
   readonly seed: number | undefined;
   private readonly random: SeededRandom;
 
   constructor(args: SpatialDropout3DArgs) {
-    super(args);
+    super(withDefaultName(args, 'SpatialDropout3D'));
     if (!(typeof args.rate === 'number' && args.rate >= 0 && args.rate < 1)) {
       throw new RangeError(`SpatialDropout3D rate must be in [0, 1), got ${String(args.rate)}`);
     }

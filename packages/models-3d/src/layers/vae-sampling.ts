@@ -9,6 +9,7 @@ import {
   tidy,
 } from '@tensorflow/tfjs-core';
 import { layers, type Shape } from '@tensorflow/tfjs-layers';
+import { namespacedClassName, withDefaultName } from './class-name.js';
 import { layerRandom, type RandomStateLayer } from './layer-random.js';
 import { type CallKwargs, isTraining, type LayerArgs } from './layer-types.js';
 
@@ -28,12 +29,12 @@ export interface VaeSamplingArgs extends LayerArgs {
  * layer's own generator, whose state `randomState()` exposes for checkpoints.
  */
 export class VaeSampling extends layers.Layer implements RandomStateLayer {
-  static className = 'VaeSampling';
+  static className = namespacedClassName('VaeSampling');
   readonly seed: number | undefined;
   private readonly random: SeededRandom;
 
   constructor(args: VaeSamplingArgs = {}) {
-    super(args);
+    super(withDefaultName(args, 'VaeSampling'));
     this.random = layerRandom(args.seed, VaeSampling.className);
     this.seed = args.seed;
   }

@@ -82,11 +82,11 @@ describe('save → load reproduces inference exactly', () => {
       m.layers
         .filter((l) =>
           [
-            'BatchNormalization3D',
-            'GroupNormalization',
-            'SpatialDropout3D',
-            'UpSampling3D',
-            'VaeSampling',
+            'rpdl>BatchNormalization3D',
+            'rpdl>GroupNormalization',
+            'rpdl>SpatialDropout3D',
+            'rpdl>UpSampling3D',
+            'rpdl>VaeSampling',
           ].includes(l.getClassName()),
         )
         .map((l) => [l.getClassName(), l.getConfig()]);
