@@ -1,8 +1,6 @@
 export {
   type BoneScores,
-  type Summary,
   scoreHeldOutBone,
-  summarise,
   surgeonAgreement,
 } from './evaluate.js';
 export {
