@@ -7,11 +7,9 @@ export {
   type ExampleDefaults,
   type ExampleSettings,
   exampleDefaults,
-  integerFlag,
   LOSS_NAMES,
   type LossName,
   parseExampleFlags,
-  UsageError,
   usage,
 } from './flags.js';
 export { type Fold, phantomFold } from './fold.js';

@@ -1,16 +1,11 @@
 import '@tensorflow/tfjs-backend-cpu';
 import { normalizeInput } from '@rpdl/cm-dataset';
+import { UsageError } from '@rpdl/example-cli-flags';
 import type { MeanStd } from '@rpdl/losses/metrics';
 import type { SegmentationNetwork } from '@rpdl/models-3d';
 import { getBackend, memory, setBackend, tensor5d, tidy } from '@tensorflow/tfjs-core';
 import { type BoneScores, scoreHeldOutBone, surgeonAgreement } from './evaluate.js';
-import {
-  type ExampleDefaults,
-  type ExampleSettings,
-  parseExampleFlags,
-  UsageError,
-  usage,
-} from './flags.js';
+import { type ExampleDefaults, type ExampleSettings, parseExampleFlags, usage } from './flags.js';
 import { phantomFold } from './fold.js';
 import { useNativeKernels } from './kernels.js';
 import { writePanel } from './panel.js';
