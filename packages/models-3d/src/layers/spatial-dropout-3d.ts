@@ -10,7 +10,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { layers, type Shape } from '@tensorflow/tfjs-layers';
 import { namespacedClassName, withDefaultName } from './class-name.js';
-import { layerRandom, type RandomStateLayer } from './layer-random.js';
+import { layerRandom } from './layer-random.js';
 import {
   type CallKwargs,
   channelsOfRank5,
@@ -36,7 +36,7 @@ export interface SpatialDropout3DArgs extends LayerArgs {
  * it by `1/(1 − rate)`; at inference it is the identity. Each training call seeds its mask
  * from the layer's own generator, whose state `randomState()` exposes for checkpoints.
  */
-export class SpatialDropout3D extends layers.Layer implements RandomStateLayer {
+export class SpatialDropout3D extends layers.Layer {
   static className = namespacedClassName('SpatialDropout3D');
   readonly rate: number;
   readonly seed: number | undefined;

@@ -10,7 +10,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { layers, type Shape } from '@tensorflow/tfjs-layers';
 import { namespacedClassName, withDefaultName } from './class-name.js';
-import { layerRandom, type RandomStateLayer } from './layer-random.js';
+import { layerRandom } from './layer-random.js';
 import { type CallKwargs, isTraining, type LayerArgs } from './layer-types.js';
 
 /** Options of {@link VaeSampling}. */
@@ -28,7 +28,7 @@ export interface VaeSamplingArgs extends LayerArgs {
  * returns μ, the posterior mean, so predictions are deterministic. The noise comes from the
  * layer's own generator, whose state `randomState()` exposes for checkpoints.
  */
-export class VaeSampling extends layers.Layer implements RandomStateLayer {
+export class VaeSampling extends layers.Layer {
   static className = namespacedClassName('VaeSampling');
   readonly seed: number | undefined;
   private readonly random: SeededRandom;
