@@ -1,10 +1,11 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '../register.js';
 import { readFileSync } from 'node:fs';
-import { io, serialization, setBackend, type Tensor } from '@tensorflow/tfjs-core';
-import { input, type LayersModel, layers, loadLayersModel, model } from '@tensorflow/tfjs-layers';
+import { io, serialization, setBackend } from '@tensorflow/tfjs-core';
+import { input, layers, loadLayersModel, model } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { randomTensor } from '../../test/numeric.js';
+import { predictions, saveToMemory } from '../../test/saved-model.js';
 import { BatchNormalization3D, batchNormalization3d } from './batch-normalization-3d.js';
 import {
   CLASS_NAMESPACE,
@@ -37,17 +38,7 @@ beforeAll(async () => {
   await setBackend('cpu');
 });
 
-async function save(m: LayersModel): Promise<io.ModelArtifacts> {
-  let saved: io.ModelArtifacts | undefined;
-  await m.save(
-    io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  if (saved === undefined) throw new Error('nothing was saved');
-  return saved;
-}
+const save = saveToMemory;
 
 /** Every `class_name` in a saved topology, depth first. */
 function classNames(topology: unknown): string[] {
@@ -60,10 +51,7 @@ function classNames(topology: unknown): string[] {
   ];
 }
 
-function outputs(m: LayersModel, x: Tensor): number[][] {
-  const y = m.predict(x);
-  return (Array.isArray(y) ? y : [y]).map((t) => Array.from(t.dataSync()));
-}
+const outputs = predictions;
 
 /** The fixture model.json + weights.bin, saved by the package when its classes had bare names. */
 function legacyArtifacts(): io.ModelArtifacts {
