@@ -4,7 +4,11 @@ import { defineConfig } from 'vitest/config';
 // `turbo run test --filter <pkg>` runs a single package with its own config.
 export default defineConfig({
   test: {
-    projects: ['packages/*/vitest.config.ts', 'examples/*/vitest.config.ts'],
+    projects: [
+      'packages/*/vitest.config.ts',
+      'examples/*/vitest.config.ts',
+      'tooling/vitest.config.ts',
+    ],
     reporters: ['default', './tooling/summary-reporter.ts'],
   },
 });

@@ -1,17 +1,12 @@
 import { diceCoefficient, rewardPenaltyDice } from '@rpdl/losses';
+import { type MeanStd, meanStd } from '@rpdl/losses/metrics';
 import { tensor, tidy } from '@tensorflow/tfjs-core';
-
-/** Mean and (population) standard deviation over the held-out bone's surgeons. */
-export interface Summary {
-  mean: number;
-  std: number;
-}
 
 export interface BoneScores {
   /** Dice (paper Eq. 5) of the thresholded prediction against each surgeon, summarised. */
-  dice: Summary;
+  dice: MeanStd;
   /** RPD (Eq. 6) against each surgeon, with the map built from this bone's surgeons. */
-  rpd: Summary;
+  rpd: MeanStd;
   /** Per surgeon, in surgeon order. */
   perSurgeon: { dice: number; rpd: number }[];
 }
@@ -55,8 +50,8 @@ export function scoreHeldOutBone(
     });
   });
   return {
-    dice: summarise(perSurgeon.map((s) => s.dice)),
-    rpd: summarise(perSurgeon.map((s) => s.rpd)),
+    dice: meanStd(perSurgeon.map((s) => s.dice)),
+    rpd: meanStd(perSurgeon.map((s) => s.rpd)),
     perSurgeon,
   };
 }
@@ -68,7 +63,12 @@ export function scoreHeldOutBone(
  * @example
  * surgeonAgreement(masks).mean;
  */
-export function surgeonAgreement(masks: readonly Uint8Array[]): Summary {
+export function surgeonAgreement(masks: readonly Uint8Array[]): MeanStd {
+  if (masks.length < 2) {
+    throw new RangeError(
+      `surgeonAgreement: needs at least two surgeons' masks to compare, got ${masks.length}`,
+    );
+  }
   const values: number[] = [];
   tidy(() => {
     const tensors = masks.map((m) => tensor(Float32Array.from(m), [1, m.length]));
@@ -78,18 +78,5 @@ export function surgeonAgreement(masks: readonly Uint8Array[]): Summary {
       });
     });
   });
-  return summarise(values);
-}
-
-/**
- * Mean and population standard deviation.
- *
- * @example
- * summarise([1, 3]); // { mean: 2, std: 1 }
- */
-export function summarise(values: readonly number[]): Summary {
-  if (values.length === 0) return { mean: Number.NaN, std: Number.NaN };
-  const mean = values.reduce((s, v) => s + v, 0) / values.length;
-  const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length;
-  return { mean, std: Math.sqrt(variance) };
+  return meanStd(values);
 }

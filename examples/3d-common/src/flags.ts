@@ -1,5 +1,11 @@
-import { parseArgs } from 'node:util';
 import type { PhantomSize } from '@rpdl/cm-dataset';
+import {
+  integerFlag,
+  oneOfFlag,
+  parseStrictFlags,
+  positiveFlag,
+  UsageError,
+} from '@rpdl/example-cli-flags';
 import { getLoss, type LossName, LOSS_NAMES as REGISTRY_LOSSES } from '@rpdl/losses';
 
 /**
@@ -97,11 +103,6 @@ export function exampleDefaults(
   };
 }
 
-/** A flag the program does not accept, or a value it cannot use. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
 /**
  * The usage text of example `name`, with its own defaults.
  *
@@ -139,22 +140,17 @@ export function parseExampleFlags(
   argv: readonly string[],
   defaults: ExampleDefaults,
 ): ExampleSettings | undefined {
-  let values: ReturnType<typeof parse>['values'];
-  try {
-    values = parse(argv[0] === '--' ? argv.slice(1) : [...argv]).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const values = parseStrictFlags(argv, FLAGS);
   if (values.help) return undefined;
   const base = values.smoke ? defaults.smoke : defaults.full;
   const settings: ExampleSettings = {
     ...base,
-    loss: oneOf('--loss', values.loss, LOSS_NAMES, base.loss),
+    loss: oneOfFlag('--loss', values.loss, LOSS_NAMES, base.loss),
     steps: integerFlag('--steps', values.steps, base.steps, 1),
     stockSteps: integerFlag('--steps', values.steps, base.stockSteps, 1),
     batchSize: integerFlag('--batch', values.batch, base.batchSize, 1),
-    learningRate: positive('--lr', values.lr, base.learningRate),
-    size: oneOf(
+    learningRate: positiveFlag('--lr', values.lr, base.learningRate),
+    size: oneOfFlag(
       '--size',
       values.size === undefined ? undefined : Number(values.size),
       SIZES,
@@ -179,69 +175,18 @@ export function parseExampleFlags(
   return settings;
 }
 
-function parse(args: string[]) {
-  return parseArgs({
-    args,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      loss: { type: 'string' },
-      smoke: { type: 'boolean' },
-      steps: { type: 'string' },
-      batch: { type: 'string' },
-      lr: { type: 'string' },
-      size: { type: 'string' },
-      filters: { type: 'string' },
-      depth: { type: 'string' },
-      bone: { type: 'string' },
-      seed: { type: 'string' },
-      out: { type: 'string' },
-      'stock-kernels': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-}
-
-/**
- * The integer value of a flag (`fallback` when absent), at least `min`.
- *
- * @throws UsageError when the value is not a whole number ≥ `min`.
- * @example
- * integerFlag('--epochs', '5', 10, 1); // 5
- */
-export function integerFlag(
-  flag: string,
-  raw: string | undefined,
-  fallback: number,
-  min: number,
-): number {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min) {
-    throw new UsageError(`${flag} must be an integer ≥ ${min}, got '${raw}'`);
-  }
-  return value;
-}
-
-function positive(flag: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value) || value <= 0) {
-    throw new UsageError(`${flag} must be a number > 0, got '${raw}'`);
-  }
-  return value;
-}
-
-function oneOf<T>(
-  flag: string,
-  value: unknown,
-  allowed: readonly T[],
-  fallback: T,
-  raw: unknown = value,
-): T {
-  if (value === undefined) return fallback;
-  if (!allowed.includes(value as T)) {
-    throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got '${String(raw)}'`);
-  }
-  return value as T;
-}
+const FLAGS = {
+  loss: { type: 'string' },
+  smoke: { type: 'boolean' },
+  steps: { type: 'string' },
+  batch: { type: 'string' },
+  lr: { type: 'string' },
+  size: { type: 'string' },
+  filters: { type: 'string' },
+  depth: { type: 'string' },
+  bone: { type: 'string' },
+  seed: { type: 'string' },
+  out: { type: 'string' },
+  'stock-kernels': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;

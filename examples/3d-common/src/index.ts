@@ -1,19 +1,15 @@
 export {
   type BoneScores,
-  type Summary,
   scoreHeldOutBone,
-  summarise,
   surgeonAgreement,
 } from './evaluate.js';
 export {
   type ExampleDefaults,
   type ExampleSettings,
   exampleDefaults,
-  integerFlag,
   LOSS_NAMES,
   type LossName,
   parseExampleFlags,
-  UsageError,
   usage,
 } from './flags.js';
 export { type Fold, phantomFold } from './fold.js';

@@ -1,15 +1,11 @@
 import '@tensorflow/tfjs-backend-cpu';
 import { normalizeInput } from '@rpdl/cm-dataset';
+import { UsageError } from '@rpdl/example-cli-flags';
+import type { MeanStd } from '@rpdl/losses/metrics';
 import type { SegmentationNetwork } from '@rpdl/models-3d';
 import { getBackend, memory, setBackend, tensor5d, tidy } from '@tensorflow/tfjs-core';
-import { type BoneScores, type Summary, scoreHeldOutBone, surgeonAgreement } from './evaluate.js';
-import {
-  type ExampleDefaults,
-  type ExampleSettings,
-  parseExampleFlags,
-  UsageError,
-  usage,
-} from './flags.js';
+import { type BoneScores, scoreHeldOutBone, surgeonAgreement } from './evaluate.js';
+import { type ExampleDefaults, type ExampleSettings, parseExampleFlags, usage } from './flags.js';
 import { phantomFold } from './fold.js';
 import { useNativeKernels } from './kernels.js';
 import { writePanel } from './panel.js';
@@ -25,7 +21,7 @@ export interface ExampleDefinition {
 export interface ExampleResult extends BoneScores {
   settings: ExampleSettings;
   /** The held-out bone's surgeons against one another (Dice over ordered pairs). */
-  surgeonDice: Summary;
+  surgeonDice: MeanStd;
   parameters: number;
   /** Training loss of the first and last step. */
   firstLoss: number;
@@ -116,7 +112,7 @@ export async function runExample(
  * console.log(resultLines(result).join('\n'));
  */
 export function resultLines(result: ExampleResult): string[] {
-  const f = (s: Summary) => `${s.mean.toFixed(3)} ± ${s.std.toFixed(3)}`;
+  const f = (s: MeanStd) => `${s.mean.toFixed(3)} ± ${s.std.toFixed(3)}`;
   const { settings } = result;
   return [
     `held-out bone ${settings.heldOutBone}, prediction against each of its ${result.perSurgeon.length} surgeons (threshold 0.5):`,

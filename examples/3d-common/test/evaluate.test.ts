@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scoreHeldOutBone, summarise, surgeonAgreement } from '../src/index.js';
+import { scoreHeldOutBone, surgeonAgreement } from '../src/index.js';
 
 describe('scoreHeldOutBone', () => {
   // 4 voxels, 2 surgeons. Surgeon A marked voxels 0, 1; surgeon B marked 0, 2.
@@ -30,7 +30,7 @@ describe('scoreHeldOutBone', () => {
   });
 });
 
-describe('surgeonAgreement and summarise', () => {
+describe('surgeonAgreement', () => {
   it('averages Dice over ordered pairs', () => {
     // Dice(A, B) = 2·1 / (2 + 2) = 0.5 both ways.
     expect(surgeonAgreement([Uint8Array.of(1, 1, 0, 0), Uint8Array.of(1, 0, 1, 0)])).toEqual({
@@ -40,7 +40,23 @@ describe('surgeonAgreement and summarise', () => {
   });
 
   it('uses the population standard deviation', () => {
-    expect(summarise([1, 3])).toEqual({ mean: 2, std: 1 });
-    expect(summarise([])).toEqual({ mean: Number.NaN, std: Number.NaN });
+    // A = {0, 1}, B = {0}, C = {0, 1, 2}: Dice AB = ⅔, AC = ⅘, BC = ½ (each both ways);
+    // mean 59/90, population std over the six values √(Σ(d − mean)²/6).
+    const dices = [2 / 3, 4 / 5, 1 / 2];
+    const mean = (2 * dices.reduce((a, d) => a + d, 0)) / 6;
+    const std = Math.sqrt((2 * dices.reduce((a, d) => a + (d - mean) ** 2, 0)) / 6);
+    const got = surgeonAgreement([
+      Uint8Array.of(1, 1, 0, 0),
+      Uint8Array.of(1, 0, 0, 0),
+      Uint8Array.of(1, 1, 1, 0),
+    ]);
+    expect(got.mean).toBeCloseTo(mean, 6);
+    expect(got.std).toBeCloseTo(std, 6);
+  });
+
+  it('needs two surgeons to compare', () => {
+    expect(() => surgeonAgreement([Uint8Array.of(1, 0)])).toThrow(
+      "surgeonAgreement: needs at least two surgeons' masks to compare, got 1",
+    );
   });
 });

@@ -3,9 +3,7 @@ import {
   type ExampleDefaults,
   type ExampleSettings,
   exampleDefaults,
-  integerFlag,
   parseExampleFlags,
-  UsageError,
   usage,
 } from '../src/index.js';
 
@@ -141,16 +139,5 @@ describe('exampleDefaults', () => {
     expect([d.full.steps, d.full.baseFilters, d.full.depth]).toEqual([150, 8, 3]);
     // The smoke run inherits the full run's overrides unless it sets its own.
     expect([d.smoke.steps, d.smoke.baseFilters, d.smoke.depth]).toEqual([2, 8, 3]);
-  });
-});
-
-describe('integerFlag', () => {
-  it('reads whole numbers ≥ min, falls back when absent and rejects the rest', () => {
-    expect(integerFlag('--n', '5', 1, 0)).toBe(5);
-    expect(integerFlag('--n', undefined, 7, 0)).toBe(7);
-    for (const bad of ['-1', '1.5', 'x', '']) {
-      expect(() => integerFlag('--n', bad, 1, 0)).toThrow(UsageError);
-    }
-    expect(() => integerFlag('--n', '1', 1, 2)).toThrow("--n must be an integer ≥ 2, got '1'");
   });
 });

@@ -1,7 +1,4 @@
-import { parseArgs } from 'node:util';
-import { integerFlag as integer, UsageError } from '@rpdl/example-3d-common';
-
-export { UsageError };
+import { integerFlag as integer, parseStrictFlags } from '@rpdl/example-cli-flags';
 
 export interface Rpdl2dOptions {
   /** Training images (each with K annotations); held-out images are a quarter of this. */
@@ -47,13 +44,7 @@ export const USAGE = `usage: pnpm start [-- options]
  * parseFlags(['--epochs', '5']); // { ...DEFAULTS, epochs: 5 }
  */
 export function parseFlags(argv: readonly string[]): Rpdl2dOptions | undefined {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values } = parsed;
+  const values = parseStrictFlags(argv, FLAGS);
   if (values.help) return undefined;
   const base = values.smoke ? SMOKE : DEFAULTS;
   return {
@@ -66,21 +57,12 @@ export function parseFlags(argv: readonly string[]): Rpdl2dOptions | undefined {
   };
 }
 
-function parse(argv: readonly string[]) {
-  // `pnpm start -- --smoke` hands the script a literal `--` first; it separates nothing here.
-  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
-  return parseArgs({
-    args,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      smoke: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-      images: { type: 'string' },
-      annotators: { type: 'string' },
-      size: { type: 'string' },
-      epochs: { type: 'string' },
-      seed: { type: 'string' },
-    },
-  });
-}
+const FLAGS = {
+  smoke: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  images: { type: 'string' },
+  annotators: { type: 'string' },
+  size: { type: 'string' },
+  epochs: { type: 'string' },
+  seed: { type: 'string' },
+} as const;

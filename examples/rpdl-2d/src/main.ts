@@ -1,6 +1,7 @@
 import '@tensorflow/tfjs-backend-cpu';
+import { UsageError } from '@rpdl/example-cli-flags';
 import { setBackend } from '@tensorflow/tfjs-core';
-import { parseFlags, USAGE, UsageError } from './flags.js';
+import { parseFlags, USAGE } from './flags.js';
 import { resultTable, runRpdl2d } from './run.js';
 
 let options: ReturnType<typeof parseFlags>;

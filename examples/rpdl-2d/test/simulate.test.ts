@@ -1,6 +1,7 @@
+import { UsageError } from '@rpdl/example-cli-flags';
 import { countAnnotations } from '@rpdl/rpmap';
 import { describe, expect, it } from 'vitest';
-import { parseFlags, UsageError } from '../src/flags.js';
+import { parseFlags } from '../src/flags.js';
 import { simulateAnnotatedImages } from '../src/simulate.js';
 
 describe('simulateAnnotatedImages', () => {

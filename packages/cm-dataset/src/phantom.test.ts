@@ -121,6 +121,28 @@ describe('datasetStatistics', () => {
     // fractions 2/4, 1/4, 2/4 → 5/12; Dice pairs: 2·1/3, 0, 0 → mean 2/9.
     expect(s.foregroundFraction).toBeCloseTo(5 / 12, 12);
     expect(s.pairwiseDicePerBone[0]).toBeCloseTo(2 / 9, 12);
+    expect(s.pairwiseDiceMean).toBeCloseTo(2 / 9, 12);
+    expect(s.pairwiseDiceStd).toBe(0);
     expect(s.labelFractions[1]).toBe(1);
+  });
+
+  it('summarises the agreement over bones with the population std, and leaves one surgeon undefined', () => {
+    const twoBones = datasetStatistics({
+      layout: { bones: 2, surgeons: 2 },
+      spatialShape: [1, 1, 2],
+      inputs: [Int8Array.of(0, 1), Int8Array.of(0, 1)],
+      masks: [Uint8Array.of(1, 1), Uint8Array.of(1, 1), Uint8Array.of(1, 0), Uint8Array.of(0, 1)],
+    });
+    // bone 0 agrees perfectly (1), bone 1 not at all (0): mean ½, population std ½.
+    expect(twoBones.pairwiseDicePerBone).toEqual([1, 0]);
+    expect([twoBones.pairwiseDiceMean, twoBones.pairwiseDiceStd]).toEqual([0.5, 0.5]);
+    const oneSurgeon = datasetStatistics({
+      layout: { bones: 2, surgeons: 1 },
+      spatialShape: [1, 1, 2],
+      inputs: [Int8Array.of(0, 1), Int8Array.of(0, 1)],
+      masks: [Uint8Array.of(1, 1), Uint8Array.of(1, 0)],
+    });
+    expect(oneSurgeon.pairwiseDiceMean).toBeNaN();
+    expect(oneSurgeon.pairwiseDiceStd).toBeNaN();
   });
 });

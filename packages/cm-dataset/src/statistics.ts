@@ -1,3 +1,4 @@
+import { meanStd } from '@rpdl/losses/metrics';
 import type { CmDataset } from './dataset.js';
 
 /** Summary figures of a multi-annotator dataset. */
@@ -6,7 +7,7 @@ export interface DatasetStatistics {
   foregroundFraction: number;
   /** Per bone, the mean Dice over all pairs of its surgeons' masks. */
   pairwiseDicePerBone: number[];
-  /** Mean and (population) standard deviation of `pairwiseDicePerBone`. */
+  /** Mean and (population) standard deviation of `pairwiseDicePerBone`; NaN with one surgeon per bone. */
   pairwiseDiceMean: number;
   pairwiseDiceStd: number;
   /** Fraction of voxels per label 0..13, over all inputs. */
@@ -49,15 +50,16 @@ export function datasetStatistics(dataset: CmDataset): DatasetStatistics {
     }
     pairwiseDicePerBone.push(pairs === 0 ? Number.NaN : total / pairs);
   }
-  const mean = pairwiseDicePerBone.reduce((a, d) => a + d, 0) / bones;
-  const std = Math.sqrt(pairwiseDicePerBone.reduce((a, d) => a + (d - mean) ** 2, 0) / bones);
+  // With one surgeon per bone there is no pair to compare: the agreement is undefined (NaN).
+  const agreement =
+    surgeons >= 2 ? meanStd(pairwiseDicePerBone) : { mean: Number.NaN, std: Number.NaN };
   const counts = new Array<number>(14).fill(0);
   for (const input of dataset.inputs) for (let i = 0; i < voxels; i++) counts[input[i]!]!++;
   return {
     foregroundFraction,
     pairwiseDicePerBone,
-    pairwiseDiceMean: mean,
-    pairwiseDiceStd: std,
+    pairwiseDiceMean: agreement.mean,
+    pairwiseDiceStd: agreement.std,
     labelFractions: counts.map((c) => c / (voxels * bones)),
   };
 }

@@ -12,3 +12,4 @@ export {
   thresholdAveragedDice,
 } from './typed/multi-rater.js';
 export { binarize, dice, type MetricOptions, rewardPenaltyDice } from './typed/overlap.js';
+export { type MeanStd, meanStd } from './typed/summary.js';

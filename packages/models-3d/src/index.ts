@@ -20,11 +20,7 @@ export {
   type GroupNormalizationArgs,
   groupNormalization,
 } from './layers/group-normalization.js';
-export {
-  isRandomStateLayer,
-  layerRandom,
-  type RandomStateLayer,
-} from './layers/layer-random.js';
+export { layerRandom } from './layers/layer-random.js';
 export type { CallKwargs, LayerArgs } from './layers/layer-types.js';
 export {
   SpatialDropout3D,
@@ -51,11 +47,6 @@ export {
   resolveModelOptions,
   type UnetFamilyOptions,
 } from './models/options.js';
-export {
-  getRandomState,
-  type ModelRandomState,
-  setRandomState,
-} from './models/random-state.js';
 export {
   buildSegmentationNetwork,
   type SegmentationLoss,

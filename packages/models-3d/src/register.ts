@@ -1,12 +1,14 @@
 /**
  * Side-effect module: registers the `Conv3DBackpropInputV2` gradient (so `conv3dTranspose`
  * trains), the gradient of the optional fused normalisation kernel, and every custom layer class of this package with tfjs serialisation (so
- * `loadLayersModel` can rebuild saved models). Importing it twice is harmless.
+ * `loadLayersModel` can rebuild saved models, including those saved under the classes' names
+ * from before the `rpdl>` namespace). Importing it twice is harmless.
  */
-import { getGradient, registerGradient, serialization } from '@tensorflow/tfjs-core';
+import { getGradient, registerGradient } from '@tensorflow/tfjs-core';
 import { conv3DBackpropInputV2GradConfig } from './gradients/conv3d-backprop-input-v2-grad.js';
 import { BatchNormalization3D } from './layers/batch-normalization-3d.js';
 import { channelNormGradConfig } from './layers/channel-norm-kernel.js';
+import { registerLayerClass } from './layers/class-name.js';
 import { GroupNormalization } from './layers/group-normalization.js';
 import { SpatialDropout3D } from './layers/spatial-dropout-3d.js';
 import { UpSampling3D } from './layers/up-sampling-3d.js';
@@ -21,8 +23,9 @@ if (getGradient(channelNormGradConfig.kernelName) == null) {
   registerGradient(channelNormGradConfig);
 }
 
-serialization.registerClass(BatchNormalization3D);
-serialization.registerClass(UpSampling3D);
-serialization.registerClass(SpatialDropout3D);
-serialization.registerClass(GroupNormalization);
-serialization.registerClass(VaeSampling);
+// Under `rpdl>Name`, and under the bare names models were saved with before the namespace.
+registerLayerClass(BatchNormalization3D);
+registerLayerClass(UpSampling3D);
+registerLayerClass(SpatialDropout3D);
+registerLayerClass(GroupNormalization);
+registerLayerClass(VaeSampling);

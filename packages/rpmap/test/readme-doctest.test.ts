@@ -1,5 +1,6 @@
 // The doc-test helper itself (it lives in tooling/, which has no test project of its own).
-import { dirname, resolve } from 'node:path';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
@@ -33,6 +34,56 @@ describe('readme doc-test helper', () => {
     ]);
     expect(snippets[0]!.code).toBe('console.log(1 + 1); // → 2\nconst a = 3; // a comment');
     expect(() => readmeSnippets('```ts\nconst a = 1;\n')).toThrow(/unclosed ```ts block at line 1/);
+  });
+
+  it('marks ```ts no-run blocks and refuses other TypeScript fence info strings', () => {
+    const snippets = readmeSnippets(
+      ['```ts no-run', 'await fetch("https://example.org");', '```', '```ts', '1;', '```'].join(
+        '\n',
+      ),
+    );
+    expect(snippets.map((s) => [s.index, s.line, s.noRun ?? false])).toEqual([
+      [1, 1, true],
+      [2, 4, false],
+    ]);
+    expect(() => readmeSnippets('```ts skip\n1;\n```')).toThrow(
+      'line 1: unknown fence "```ts skip": use ```ts or ```ts no-run',
+    );
+    expect(() => readmeSnippets('```typescript\n1;\n```')).toThrow(/unknown fence "```typescript"/);
+  });
+
+  it('runs snippets in a shared working directory when given one, so later ones see earlier files', () => {
+    const workDir = mkdtempSync(join(packageDir, '.readme-snippet-'));
+    try {
+      const write = runSnippet(
+        {
+          index: 1,
+          line: 1,
+          code: "import { writeFileSync } from 'node:fs';\nwriteFileSync('note.txt', 'kept');",
+          expected: [],
+        },
+        packageDir,
+        60_000,
+        workDir,
+      );
+      expect(write.status).toBe(0);
+      const read = runSnippet(
+        {
+          index: 2,
+          line: 5,
+          code: "import { readFileSync } from 'node:fs';\nconsole.log(readFileSync('note.txt', 'utf8'));",
+          expected: [],
+        },
+        packageDir,
+        60_000,
+        workDir,
+      );
+      expect(read.status).toBe(0);
+      expect(read.stdout.trim()).toBe('kept');
+      expect(existsSync(join(workDir, 'snippet-2.mts'))).toBe(true);
+    } finally {
+      rmSync(workDir, { recursive: true, force: true });
+    }
   });
 
   it('matches expected texts in order, ignoring whitespace', () => {

@@ -11,6 +11,14 @@ export {
 export { type EpochRecord, formatLog, LOG_HEADER, parseLog, writeLog } from './csv-log.js';
 export { formatDuration, ProgressBar, type ProgressSink, progressLine } from './progress.js';
 export {
+  getRandomState,
+  isRandomStateLayer,
+  type LayeredModel,
+  type ModelRandomState,
+  type RandomStateLayer,
+  setRandomState,
+} from './random-state.js';
+export {
   advanceSchedule,
   initialSchedule,
   type ScheduleDecision,

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { getRandomState, type ModelRandomState, setRandomState } from '@rpdl/models-3d';
 import {
   dispose,
   memory,
@@ -16,6 +15,7 @@ import { Adam } from './adam.js';
 import { loadCheckpoint, type StoredTensor, saveCheckpoint } from './checkpoint-file.js';
 import { type EpochRecord, writeLog } from './csv-log.js';
 import { ProgressBar, type ProgressSink } from './progress.js';
+import { getRandomState, type ModelRandomState, setRandomState } from './random-state.js';
 import {
   advanceSchedule,
   initialSchedule,
@@ -151,9 +151,9 @@ export function writeModelWeights(model: LayersModel, stored: readonly StoredTen
 /**
  * Trains a model with a custom loop: Adam, ReduceLROnPlateau, early stopping, best-on-validation
  * weights, a CSV log and, after every epoch, an atomic checkpoint of weights, optimiser moments,
- * epoch, schedule and the model's random state (the generators of `@rpdl/models-3d`'s dropout and
- * VAE-sampling layers, see `getRandomState`), so that `resume` continues exactly where a killed
- * process left off (losing at most the epoch in progress). Layers that draw from `Math.random`
+ * epoch, schedule and the model's random state (the generators of its random layers, e.g.
+ * `@rpdl/models-3d`'s dropout and VAE sampling; see `getRandomState`), so that `resume`
+ * continues exactly where a killed process left off (losing at most the epoch in progress). Layers that draw from `Math.random`
  * (tfjs `layers.dropout`, unseeded initialisers) are outside that state: use seeded ones for
  * reproducible runs. The RPDL map and Myronenko18's VAE terms do not fit
  * `model.fit()`, hence the loop.

@@ -1,8 +1,7 @@
-/** Mean and (population) standard deviation of a sample. */
-export interface MeanStd {
-  mean: number;
-  std: number;
-}
+import { type MeanStd, meanStd } from '@rpdl/losses/metrics';
+
+// The one mean ± population std of the project (the tables' statistic), re-exported here.
+export { type MeanStd, meanStd };
 
 /** A table cell of the paper's "Overall" row. */
 export interface OverallSummary {
@@ -22,23 +21,6 @@ function assertValues(values: readonly number[], what: string): void {
   for (const v of values) {
     if (!Number.isFinite(v)) throw new RangeError(`${what}: values must be finite, got ${v}`);
   }
-}
-
-/**
- * Mean and population standard deviation (divisor n, as NumPy's default `std` the paper's tables
- * were computed with).
- *
- * @example
- * meanStd([1, 2, 3, 4]); // { mean: 2.5, std: 1.118… }
- */
-export function meanStd(values: readonly number[]): MeanStd {
-  assertValues(values, 'meanStd');
-  let sum = 0;
-  for (const v of values) sum += v;
-  const mean = sum / values.length;
-  let squares = 0;
-  for (const v of values) squares += (v - mean) ** 2;
-  return { mean, std: Math.sqrt(squares / values.length) };
 }
 
 /**

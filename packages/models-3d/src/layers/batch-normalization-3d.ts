@@ -14,6 +14,7 @@ import {
 import { initializers, type LayerVariable, layers, type Shape } from '@tensorflow/tfjs-layers';
 import { channelMoments } from './channel-moments.js';
 import { fusedChannelNorm, fusedChannelNormAvailable } from './channel-norm-kernel.js';
+import { namespacedClassName, withDefaultName } from './class-name.js';
 import {
   type CallKwargs,
   channelsOfRank5,
@@ -42,7 +43,7 @@ export interface BatchNormalization3DArgs extends LayerArgs {
  * `4·C` like Keras.
  */
 export class BatchNormalization3D extends layers.Layer {
-  static className = 'BatchNormalization3D';
+  static className = namespacedClassName('BatchNormalization3D');
   readonly momentum: number;
   readonly epsilon: number;
   private gamma: LayerVariable | null = null;
@@ -51,7 +52,7 @@ export class BatchNormalization3D extends layers.Layer {
   private movingVariance: LayerVariable | null = null;
 
   constructor(args: BatchNormalization3DArgs = {}) {
-    super(args);
+    super(withDefaultName(args, 'BatchNormalization3D'));
     this.momentum = args.momentum ?? 0.99;
     this.epsilon = args.epsilon ?? 1e-3;
     if (!(this.momentum >= 0 && this.momentum < 1)) {

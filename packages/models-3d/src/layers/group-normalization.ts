@@ -21,6 +21,7 @@ import {
 import { initializers, type LayerVariable, layers, type Shape } from '@tensorflow/tfjs-layers';
 import { channelMoments } from './channel-moments.js';
 import { fusedChannelNorm, fusedChannelNormAvailable } from './channel-norm-kernel.js';
+import { namespacedClassName, withDefaultName } from './class-name.js';
 import { type LayerArgs, singleInput, singleShape } from './layer-types.js';
 
 /** Options of {@link GroupNormalization}; defaults follow Myronenko 2018 and Keras. */
@@ -38,14 +39,14 @@ export interface GroupNormalizationArgs extends LayerArgs {
  * shifted by β per channel. Identical in training and inference; `2·C` parameters.
  */
 export class GroupNormalization extends layers.Layer {
-  static className = 'GroupNormalization';
+  static className = namespacedClassName('GroupNormalization');
   readonly groups: number;
   readonly epsilon: number;
   private gamma: LayerVariable | null = null;
   private beta: LayerVariable | null = null;
 
   constructor(args: GroupNormalizationArgs = {}) {
-    super(args);
+    super(withDefaultName(args, 'GroupNormalization'));
     this.groups = args.groups ?? 8;
     this.epsilon = args.epsilon ?? 1e-3;
     if (!Number.isInteger(this.groups) || this.groups < 1) {

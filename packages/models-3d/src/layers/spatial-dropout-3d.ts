@@ -9,7 +9,8 @@ import {
   tidy,
 } from '@tensorflow/tfjs-core';
 import { layers, type Shape } from '@tensorflow/tfjs-layers';
-import { layerRandom, type RandomStateLayer } from './layer-random.js';
+import { namespacedClassName, withDefaultName } from './class-name.js';
+import { layerRandom } from './layer-random.js';
 import {
   type CallKwargs,
   channelsOfRank5,
@@ -35,14 +36,14 @@ export interface SpatialDropout3DArgs extends LayerArgs {
  * it by `1/(1 − rate)`; at inference it is the identity. Each training call seeds its mask
  * from the layer's own generator, whose state `randomState()` exposes for checkpoints.
  */
-export class SpatialDropout3D extends layers.Layer implements RandomStateLayer {
-  static className = 'SpatialDropout3D';
+export class SpatialDropout3D extends layers.Layer {
+  static className = namespacedClassName('SpatialDropout3D');
   readonly rate: number;
   readonly seed: number | undefined;
   private readonly random: SeededRandom;
 
   constructor(args: SpatialDropout3DArgs) {
-    super(args);
+    super(withDefaultName(args, 'SpatialDropout3D'));
     if (!(typeof args.rate === 'number' && args.rate >= 0 && args.rate < 1)) {
       throw new RangeError(`SpatialDropout3D rate must be in [0, 1), got ${String(args.rate)}`);
     }

@@ -1,5 +1,6 @@
 import { concat, reshape, type serialization, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { layers, type Shape } from '@tensorflow/tfjs-layers';
+import { namespacedClassName, withDefaultName } from './class-name.js';
 import { channelsOfRank5, type LayerArgs, singleInput, singleShape } from './layer-types.js';
 
 /** Options of {@link UpSampling3D}. */
@@ -44,11 +45,11 @@ function repeatAxis(x: Tensor, axis: number, times: number): Tensor {
  * `UpSampling3D`): output `[batch, s_d·D, s_h·H, s_w·W, C]`, each voxel repeated.
  */
 export class UpSampling3D extends layers.Layer {
-  static className = 'UpSampling3D';
+  static className = namespacedClassName('UpSampling3D');
   readonly size: [number, number, number];
 
   constructor(args: UpSampling3DArgs = {}) {
-    super(args);
+    super(withDefaultName(args, 'UpSampling3D'));
     this.size = normaliseSize(args.size ?? 2);
   }
 

@@ -9,7 +9,8 @@ import {
   tidy,
 } from '@tensorflow/tfjs-core';
 import { layers, type Shape } from '@tensorflow/tfjs-layers';
-import { layerRandom, type RandomStateLayer } from './layer-random.js';
+import { namespacedClassName, withDefaultName } from './class-name.js';
+import { layerRandom } from './layer-random.js';
 import { type CallKwargs, isTraining, type LayerArgs } from './layer-types.js';
 
 /** Options of {@link VaeSampling}. */
@@ -27,13 +28,13 @@ export interface VaeSamplingArgs extends LayerArgs {
  * returns μ, the posterior mean, so predictions are deterministic. The noise comes from the
  * layer's own generator, whose state `randomState()` exposes for checkpoints.
  */
-export class VaeSampling extends layers.Layer implements RandomStateLayer {
-  static className = 'VaeSampling';
+export class VaeSampling extends layers.Layer {
+  static className = namespacedClassName('VaeSampling');
   readonly seed: number | undefined;
   private readonly random: SeededRandom;
 
   constructor(args: VaeSamplingArgs = {}) {
-    super(args);
+    super(withDefaultName(args, 'VaeSampling'));
     this.random = layerRandom(args.seed, VaeSampling.className);
     this.seed = args.seed;
   }

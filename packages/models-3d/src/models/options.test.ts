@@ -2,6 +2,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setBackend } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BatchNormalization3D } from '../layers/batch-normalization-3d.js';
+import { SpatialDropout3D } from '../layers/spatial-dropout-3d.js';
+import { VaeSampling } from '../layers/vae-sampling.js';
 import { buildModel } from './build-model.js';
 import { myronenko2018 } from './myronenko2018.js';
 import { MODEL_NAMES, type ModelOptions } from './options.js';
@@ -34,8 +37,8 @@ describe('model options', () => {
     expect(unet && layerCount(unet, 'Add')).toBe(0);
     expect(vnet && layerCount(vnet, 'Add')).toBe(3);
     expect(isensee && layerCount(isensee, 'Add')).toBe(4);
-    expect(unet && layerCount(unet, 'SpatialDropout3D')).toBe(3);
-    expect(unet && layerCount(unet, 'BatchNormalization3D')).toBe(3 * 3 + 2 * 3);
+    expect(unet && layerCount(unet, SpatialDropout3D.className)).toBe(3);
+    expect(unet && layerCount(unet, BatchNormalization3D.className)).toBe(3 * 3 + 2 * 3);
   });
 
   it('gives Myronenko18 four outputs and no dropout by default', () => {
@@ -46,8 +49,8 @@ describe('model options', () => {
       [null, 12],
       [null, 12],
     ]);
-    expect(layerCount(model, 'SpatialDropout3D')).toBe(0);
-    expect(layerCount(model, 'VaeSampling')).toBe(1);
+    expect(layerCount(model, SpatialDropout3D.className)).toBe(0);
+    expect(layerCount(model, VaeSampling.className)).toBe(1);
   });
 
   it('rejects bad options with specific messages', () => {
@@ -94,7 +97,7 @@ describe('model options', () => {
         ...small,
         ...(momentum === undefined ? {} : { batchNormMomentum: momentum }),
       })
-        .layers.filter((l) => l.getClassName() === 'BatchNormalization3D')
+        .layers.filter((l) => l.getClassName() === BatchNormalization3D.className)
         .map((l) => (l as unknown as { momentum: number }).momentum);
     expect(new Set(momenta())).toEqual(new Set([0.99]));
     expect(new Set(momenta(0.5))).toEqual(new Set([0.5]));

@@ -1,9 +1,10 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '../register.js';
-import { io, setBackend, type Tensor } from '@tensorflow/tfjs-core';
+import { io, setBackend } from '@tensorflow/tfjs-core';
 import { input, type LayersModel, layers, loadLayersModel, model } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { randomTensor } from '../../test/numeric.js';
+import { predictions, saveToMemory } from '../../test/saved-model.js';
 import { batchNormalization3d } from '../layers/batch-normalization-3d.js';
 import { groupNormalization } from '../layers/group-normalization.js';
 import { spatialDropout3d } from '../layers/spatial-dropout-3d.js';
@@ -17,21 +18,10 @@ beforeAll(async () => {
 });
 
 async function roundTrip(original: LayersModel): Promise<LayersModel> {
-  let saved: io.ModelArtifacts | undefined;
-  await original.save(
-    io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  if (saved === undefined) throw new Error('nothing was saved');
-  return loadLayersModel(io.fromMemory(saved));
+  return loadLayersModel(io.fromMemory(await saveToMemory(original)));
 }
 
-function outputs(m: LayersModel, x: Tensor): number[][] {
-  const y = m.predict(x);
-  return (Array.isArray(y) ? y : [y]).map((t) => Array.from(t.dataSync()));
-}
+const outputs = predictions;
 
 /** Replaces every weight by seeded noise so nothing sits at its initial value. */
 function scrambleWeights(m: LayersModel, seed: number): void {
@@ -82,11 +72,11 @@ describe('save → load reproduces inference exactly', () => {
       m.layers
         .filter((l) =>
           [
-            'BatchNormalization3D',
-            'GroupNormalization',
-            'SpatialDropout3D',
-            'UpSampling3D',
-            'VaeSampling',
+            'rpdl>BatchNormalization3D',
+            'rpdl>GroupNormalization',
+            'rpdl>SpatialDropout3D',
+            'rpdl>UpSampling3D',
+            'rpdl>VaeSampling',
           ].includes(l.getClassName()),
         )
         .map((l) => [l.getClassName(), l.getConfig()]);

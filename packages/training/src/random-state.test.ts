@@ -1,11 +1,14 @@
 import '@tensorflow/tfjs-backend-cpu';
+import { buildModel, spatialDropout3d, vaeSampling } from '@rpdl/models-3d';
 import { ones, setBackend, type Tensor } from '@tensorflow/tfjs-core';
 import { input, model, sequential } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { spatialDropout3d } from '../layers/spatial-dropout-3d.js';
-import { vaeSampling } from '../layers/vae-sampling.js';
-import { buildModel } from './build-model.js';
-import { getRandomState, setRandomState } from './random-state.js';
+import {
+  getRandomState,
+  isRandomStateLayer,
+  type RandomStateLayer,
+  setRandomState,
+} from './random-state.js';
 
 beforeAll(async () => {
   await setBackend('cpu');
@@ -84,5 +87,40 @@ describe('getRandomState / setRandomState', () => {
     expect(() => setRandomState(net, [2 ** 32, 0])).toThrow(/word 0 must be an unsigned 32-bit/);
     expect(() => setRandomState(net, [0.5, 0])).toThrow(/word 0 must be an unsigned 32-bit/);
     expect(() => setRandomState(net, null as never)).toThrow(/the state holds null/);
+  });
+});
+
+describe('the random-layer contract', () => {
+  it("models-3d's random layers satisfy it structurally", () => {
+    const layers: RandomStateLayer[] = [
+      spatialDropout3d({ rate: 0.5, seed: 1 }),
+      vaeSampling({ seed: 2 }),
+    ];
+    expect(layers.every(isRandomStateLayer)).toBe(true);
+  });
+
+  it('any object with the two methods takes part; nothing else does', () => {
+    let word = 7;
+    const counter = {
+      randomState: () => word,
+      setRandomState: (w: number) => {
+        word = w;
+      },
+    };
+    const nested = { name: 'inner', layers: [counter] };
+    const outer = { name: 'outer', layers: [{}, null, 3, nested, { randomState: () => 1 }] };
+    expect([counter, {}, null, 3, { randomState: () => 1 }].map(isRandomStateLayer)).toEqual([
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(getRandomState(outer)).toEqual([7]);
+    setRandomState(outer, [42]);
+    expect(word).toBe(42);
+    expect(() => setRandomState(outer, [])).toThrow(
+      'setRandomState: the model outer has 1 random layers, the state holds 0 words',
+    );
   });
 });
