@@ -1,6 +1,6 @@
 /**
  * Side-effect module: registers the `Conv3DBackpropInputV2` gradient (so `conv3dTranspose`
- * trains), the gradient of the optional fused normalisation kernel, and every custom layer class of this package with tfjs serialisation (so
+ * trains), the gradients of the optional fused normalisation and up-sampling kernels, and every custom layer class of this package with tfjs serialisation (so
  * `loadLayersModel` can rebuild saved models). Importing it twice is harmless.
  */
 import { getGradient, registerGradient, serialization } from '@tensorflow/tfjs-core';
@@ -10,6 +10,7 @@ import { channelNormGradConfig } from './layers/channel-norm-kernel.js';
 import { GroupNormalization } from './layers/group-normalization.js';
 import { SpatialDropout3D } from './layers/spatial-dropout-3d.js';
 import { UpSampling3D } from './layers/up-sampling-3d.js';
+import { upSampling3dGradConfig } from './layers/up-sampling-kernel.js';
 import { VaeSampling } from './layers/vae-sampling.js';
 
 // A later tfjs-core may ship its own gradient; keep that one rather than warn about overriding.
@@ -19,6 +20,9 @@ if (getGradient(conv3DBackpropInputV2GradConfig.kernelName) == null) {
 // The gradient of this package's own fused normalisation kernel (a backend may implement it).
 if (getGradient(channelNormGradConfig.kernelName) == null) {
   registerGradient(channelNormGradConfig);
+}
+if (getGradient(upSampling3dGradConfig.kernelName) == null) {
+  registerGradient(upSampling3dGradConfig);
 }
 
 serialization.registerClass(BatchNormalization3D);
