@@ -441,6 +441,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterElementwise(env, exports);
   RegisterMaxPoolGrad(env, exports);
   RegisterChannelNorm(env, exports);
+  RegisterUpSampling(env, exports);
   return exports;
 }
 

@@ -16,3 +16,4 @@ export {
   stockKernel,
   unregisterCpuKernels,
 } from './register.js';
+export { UP_SAMPLING_3D_GRAD_KERNEL, UP_SAMPLING_3D_KERNEL } from './up-sampling-kernels.js';
