@@ -1,10 +1,4 @@
-import {
-  engine,
-  getKernel,
-  type NamedAttrMap,
-  type Tensor,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import { engine, getKernel, type NamedAttrMap, type Tensor } from '@tensorflow/tfjs-core';
 
 /**
  * Name of the optional fused Adam update a backend may register (`@rpdl/cpu-kernels` does for
@@ -71,7 +65,7 @@ export function fusedAdamUpdate(
   }
   const [nextVariable, nextM, nextV] = engine().runKernel(
     ADAM_UPDATE_KERNEL,
-    { variable, m, v, gradient } as unknown as Record<string, TensorInfo>,
+    { variable, m, v, gradient },
     attrs as unknown as NamedAttrMap,
   ) as [Tensor, Tensor, Tensor];
   return { variable: nextVariable, m: nextM, v: nextV };
