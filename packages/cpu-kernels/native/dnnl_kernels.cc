@@ -442,6 +442,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterMaxPoolGrad(env, exports);
   RegisterChannelNorm(env, exports);
   RegisterUpSampling(env, exports);
+  RegisterAdam(env, exports);
   return exports;
 }
 

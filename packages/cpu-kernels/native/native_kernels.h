@@ -35,3 +35,6 @@ void RegisterChannelNorm(Napi::Env env, Napi::Object exports);
 
 // Adds nearest-neighbour 3D up-sampling (forward and its block-sum gradient) to the exports.
 void RegisterUpSampling(Napi::Env env, Napi::Object exports);
+
+// Adds the fused Adam update of one weight tensor to the exports.
+void RegisterAdam(Napi::Env env, Napi::Object exports);

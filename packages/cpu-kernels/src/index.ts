@@ -1,3 +1,4 @@
+export { ADAM_UPDATE_KERNEL } from './adam-kernel.js';
 export {
   diagnoseMissingAddon,
   probeSystem,

@@ -134,6 +134,24 @@ export interface NativeAddon {
     sh: number,
     sw: number,
   ): void;
+  /**
+   * Fused Adam update of one weight tensor: writes w′, m′, v′ (see `ADAM_UPDATE_KERNEL`).
+   */
+  adamUpdate(
+    w: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    g: Float32Array,
+    wOut: Float32Array,
+    mOut: Float32Array,
+    vOut: Float32Array,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    learningRate: number,
+    correction1: number,
+    correction2: number,
+  ): void;
   /** OpenMP threads the kernels run on. */
   threads(): number;
 }

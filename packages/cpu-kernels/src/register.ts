@@ -11,6 +11,7 @@ import {
   registerKernel,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
+import { ADAM_UPDATE_KERNEL, adamUpdateNative } from './adam-kernel.js';
 import type { UnavailableCause } from './build-diagnosis.js';
 import {
   CHANNEL_NORM_GRAD_KERNEL,
@@ -74,7 +75,8 @@ const NATIVE_KERNELS: ReadonlyArray<readonly [string, (addon: NativeAddon) => Na
 
 /**
  * Kernels the stock backend lacks, added rather than replaced: the fused normalisation and the
- * up-sampling that `@rpdl/models-3d`'s layers call when the active backend has them.
+ * up-sampling that `@rpdl/models-3d`'s layers call, and the fused Adam update of
+ * `@rpdl/training`, when the active backend has them.
  */
 const ADDED_KERNELS: ReadonlyArray<readonly [string, (addon: NativeAddon) => KernelFunc]> = [
   [CHANNEL_NORM_KERNEL, (addon) => channelNormNative(addon) as unknown as KernelFunc],
@@ -82,6 +84,7 @@ const ADDED_KERNELS: ReadonlyArray<readonly [string, (addon: NativeAddon) => Ker
   [LEAKY_RELU_GRAD_KERNEL, leakyReluGradNative],
   [UP_SAMPLING_3D_KERNEL, upSampling3dNative],
   [UP_SAMPLING_3D_GRAD_KERNEL, upSampling3dGradNative],
+  [ADAM_UPDATE_KERNEL, adamUpdateNative],
 ];
 
 /** tfjs's own LeakyReLU gradient while the dispatching one is registered. */
