@@ -1,16 +1,19 @@
 // The product's training step, shared by the benchmark, the profiler and the training-step test:
 // a @rpdl/models-3d network, the CLI's RPDL loss on its segmentation output (plus Myronenko's
-// VAE terms), backward, Adam.
+// VAE terms), backward, and the trainer's Adam (@rpdl/training, as `rpdl train` runs it).
 import { rewardPenaltyDiceLoss } from '@rpdl/losses';
 import { buildModel, type ModelName, myronenko2018Loss } from '@rpdl/models-3d';
+import { Adam } from '@rpdl/training';
 import {
   cast,
+  dispose,
   greater,
   randomUniform,
   type Scalar,
   type Tensor,
   tidy,
-  train,
+  type Variable,
+  variableGrads,
 } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 
@@ -128,11 +131,13 @@ export function productLoss(net: LayersModel, x: Tensor, y: Tensor, rpMap: Tenso
 export function productStep(c: StepCase): { net: LayersModel; step: () => number } {
   const net = buildCaseModel(c);
   const { x, y, rpMap } = makeBatch(c);
-  const optimizer = train.adam(1e-4);
+  const trainable = net.trainableWeights.map((w) => w.read() as Variable);
+  const adam = new Adam(trainable, { learningRate: 1e-4 });
   const step = () => {
-    const value = optimizer.minimize(() => productLoss(net, x, y, rpMap), true);
-    const loss = value?.dataSync()[0] ?? Number.NaN;
-    value?.dispose();
+    const { value, grads } = variableGrads(() => productLoss(net, x, y, rpMap), trainable);
+    adam.applyGradients(trainable.map((v) => grads[v.name]));
+    const loss = value.dataSync()[0] ?? Number.NaN;
+    dispose([value, ...Object.values(grads)]);
     return loss;
   };
   return { net, step };

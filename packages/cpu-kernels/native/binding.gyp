@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "rpdl_cpu_kernels",
-      "sources": ["dnnl_kernels.cc", "elementwise.cc", "max_pool_direct.cc", "channel_norm.cc"],
+      "sources": ["dnnl_kernels.cc", "elementwise.cc", "max_pool_direct.cc", "channel_norm.cc", "up_sampling.cc", "adam.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions"],

@@ -441,6 +441,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterElementwise(env, exports);
   RegisterMaxPoolGrad(env, exports);
   RegisterChannelNorm(env, exports);
+  RegisterUpSampling(env, exports);
+  RegisterAdam(env, exports);
   return exports;
 }
 

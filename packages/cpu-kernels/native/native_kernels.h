@@ -32,3 +32,9 @@ inline void AdviseHugePages(void *data, size_t bytes) {
 
 // Adds the fused batch-norm / group-norm training kernels (forward and backward) to the exports.
 void RegisterChannelNorm(Napi::Env env, Napi::Object exports);
+
+// Adds nearest-neighbour 3D up-sampling (forward and its block-sum gradient) to the exports.
+void RegisterUpSampling(Napi::Env env, Napi::Object exports);
+
+// Adds the fused Adam update of one weight tensor to the exports.
+void RegisterAdam(Napi::Env env, Napi::Object exports);

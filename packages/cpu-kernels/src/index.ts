@@ -1,3 +1,4 @@
+export { ADAM_UPDATE_KERNEL } from './adam-kernel.js';
 export {
   diagnoseMissingAddon,
   probeSystem,
@@ -16,3 +17,4 @@ export {
   stockKernel,
   unregisterCpuKernels,
 } from './register.js';
+export { UP_SAMPLING_3D_GRAD_KERNEL, UP_SAMPLING_3D_KERNEL } from './up-sampling-kernels.js';

@@ -105,6 +105,53 @@ export interface NativeAddon {
     groups: number,
     epsilon: number,
   ): void;
+  /**
+   * Nearest-neighbour up-sampling of x `[batch, d, h, w, c]` by `[sd, sh, sw]` into y
+   * `[batch, sd·d, sh·h, sw·w, c]`.
+   */
+  upSampling3dForward(
+    x: Float32Array,
+    y: Float32Array,
+    batch: number,
+    d: number,
+    h: number,
+    w: number,
+    c: number,
+    sd: number,
+    sh: number,
+    sw: number,
+  ): void;
+  /** Gradient of {@link NativeAddon.upSampling3dForward}: dx is the sum of dy over each block. */
+  upSampling3dBackward(
+    dy: Float32Array,
+    dx: Float32Array,
+    batch: number,
+    d: number,
+    h: number,
+    w: number,
+    c: number,
+    sd: number,
+    sh: number,
+    sw: number,
+  ): void;
+  /**
+   * Fused Adam update of one weight tensor: writes w′, m′, v′ (see `ADAM_UPDATE_KERNEL`).
+   */
+  adamUpdate(
+    w: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    g: Float32Array,
+    wOut: Float32Array,
+    mOut: Float32Array,
+    vOut: Float32Array,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    learningRate: number,
+    correction1: number,
+    correction2: number,
+  ): void;
   /** OpenMP threads the kernels run on. */
   threads(): number;
 }

@@ -11,6 +11,7 @@ import {
   registerKernel,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
+import { ADAM_UPDATE_KERNEL, adamUpdateNative } from './adam-kernel.js';
 import type { UnavailableCause } from './build-diagnosis.js';
 import {
   CHANNEL_NORM_GRAD_KERNEL,
@@ -42,6 +43,12 @@ import {
 } from './leaky-relu-grad.js';
 import { maxPool3dGradNative, maxPool3dNative } from './max-pool3d-kernels.js';
 import { loadNativeAddon, type NativeAddon } from './native-binding.js';
+import {
+  UP_SAMPLING_3D_GRAD_KERNEL,
+  UP_SAMPLING_3D_KERNEL,
+  upSampling3dGradNative,
+  upSampling3dNative,
+} from './up-sampling-kernels.js';
 
 const BACKEND = 'cpu';
 
@@ -67,13 +74,17 @@ const NATIVE_KERNELS: ReadonlyArray<readonly [string, (addon: NativeAddon) => Na
 ];
 
 /**
- * Kernels the stock backend lacks, added rather than replaced: the fused normalisation that
- * `@rpdl/models-3d`'s batch and group norm layers call when the active backend has it.
+ * Kernels the stock backend lacks, added rather than replaced: the fused normalisation and the
+ * up-sampling that `@rpdl/models-3d`'s layers call, and the fused Adam update of
+ * `@rpdl/training`, when the active backend has them.
  */
 const ADDED_KERNELS: ReadonlyArray<readonly [string, (addon: NativeAddon) => KernelFunc]> = [
   [CHANNEL_NORM_KERNEL, (addon) => channelNormNative(addon) as unknown as KernelFunc],
   [CHANNEL_NORM_GRAD_KERNEL, (addon) => channelNormGradNative(addon) as unknown as KernelFunc],
   [LEAKY_RELU_GRAD_KERNEL, leakyReluGradNative],
+  [UP_SAMPLING_3D_KERNEL, upSampling3dNative],
+  [UP_SAMPLING_3D_GRAD_KERNEL, upSampling3dGradNative],
+  [ADAM_UPDATE_KERNEL, adamUpdateNative],
 ];
 
 /** tfjs's own LeakyReLU gradient while the dispatching one is registered. */

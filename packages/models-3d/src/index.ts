@@ -28,6 +28,14 @@ export {
   spatialDropout3d,
 } from './layers/spatial-dropout-3d.js';
 export { UpSampling3D, type UpSampling3DArgs, upSampling3d } from './layers/up-sampling-3d.js';
+export {
+  fusedUpSampling3d,
+  fusedUpSampling3dAvailable,
+  UP_SAMPLING_3D_GRAD_KERNEL,
+  UP_SAMPLING_3D_KERNEL,
+  type UpSampling3DAttrs,
+  upSampling3dGradConfig,
+} from './layers/up-sampling-kernel.js';
 export { VaeSampling, type VaeSamplingArgs, vaeSampling } from './layers/vae-sampling.js';
 export { buildModel, type OptionsFor } from './models/build-model.js';
 export { isensee2017 } from './models/isensee2017.js';

@@ -12,6 +12,7 @@ import {
   variable,
   zerosLike,
 } from '@tensorflow/tfjs-core';
+import { fusedAdamAvailable, fusedAdamUpdate } from './adam-kernel.js';
 
 /** Adam's hyperparameters; defaults are Keras's (β₁ 0.9, β₂ 0.999, ε 1e-7). */
 export interface AdamOptions {
@@ -79,12 +80,28 @@ export class Adam {
     const t = this.step + 1;
     const correction1 = 1 - this.beta1 ** t;
     const correction2 = 1 - this.beta2 ** t;
+    // One kernel call per weight when the backend has the fused update, else the formula op by op.
+    const fused = fusedAdamAvailable();
     tidy(() => {
       gradients.forEach((g, i) => {
         if (g === undefined) return;
         const m = this.first[i]!;
         const v = this.second[i]!;
         const w = this.variables[i]!;
+        if (fused) {
+          const next = fusedAdamUpdate(w, m, v, g, {
+            beta1: this.beta1,
+            beta2: this.beta2,
+            epsilon: this.epsilon,
+            learningRate: this.learningRate,
+            correction1,
+            correction2,
+          });
+          m.assign(next.m);
+          v.assign(next.v);
+          w.assign(next.variable);
+          return;
+        }
         const newM = add(mul(m, this.beta1), mul(g, 1 - this.beta1));
         const newV = add(mul(v, this.beta2), mul(square(g), 1 - this.beta2));
         m.assign(newM);

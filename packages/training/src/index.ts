@@ -1,5 +1,11 @@
 export { Adam, type AdamOptions, type AdamState } from './adam.js';
 export {
+  ADAM_UPDATE_KERNEL,
+  type AdamUpdateAttrs,
+  fusedAdamAvailable,
+  fusedAdamUpdate,
+} from './adam-kernel.js';
+export {
   type CheckpointContents,
   CheckpointFormatError,
   decodeCheckpoint,
