@@ -1,23 +1,11 @@
-import '@tensorflow/tfjs-backend-cpu';
+import '../test/cpu-backend.js';
 // Autodiff needs the op gradients, which tfjs-core alone does not register.
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
-import {
-  grad,
-  memory,
-  setBackend,
-  type Tensor,
-  tensor,
-  tensor2d,
-  tidy,
-} from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { grad, memory, type Tensor, tensor, tensor2d, tidy } from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
 import { diceLoss64, maxError, prng } from '../test/float64.js';
 import { diceLossWith } from './dice-loss.js';
 import { diceLoss } from './index.js';
-
-beforeAll(async () => {
-  await setBackend('cpu');
-});
 
 describe('diceLoss', () => {
   it('matches a hand-derived value', () => {

@@ -1,16 +1,12 @@
-import '@tensorflow/tfjs-backend-cpu';
-import { memory, setBackend, tensor, train } from '@tensorflow/tfjs-core';
+import '../test/cpu-backend.js';
+import { memory, tensor, train } from '@tensorflow/tfjs-core';
 import { layers, sequential } from '@tensorflow/tfjs-layers'; // also registers op gradients
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   encodedRewardPenaltyDiceLoss,
   encodeTargetAndMap,
   rewardPenaltyDiceLoss,
 } from './index.js';
-
-beforeAll(async () => {
-  await setBackend('cpu');
-});
 
 describe('encodeTargetAndMap / encodedRewardPenaltyDiceLoss', () => {
   const shape = [2, 3, 1];

@@ -1,12 +1,8 @@
-import '@tensorflow/tfjs-backend-cpu';
-import { memory, setBackend, tensor, tensor2d } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import '../test/cpu-backend.js';
+import { memory, tensor, tensor2d } from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
 import { prng, rewardPenaltyDice64 } from '../test/float64.js';
 import { diceCoefficient, rewardPenaltyDice } from './index.js';
-
-beforeAll(async () => {
-  await setBackend('cpu');
-});
 
 describe('diceCoefficient (Eq. 5) and rewardPenaltyDice (Eq. 6)', () => {
   it('match hand-derived values', () => {

@@ -1,4 +1,4 @@
-import '@tensorflow/tfjs-backend-cpu';
+import '../test/cpu-backend.js';
 import {
   cast,
   clone,
@@ -6,19 +6,14 @@ import {
   memory,
   mul,
   randomUniform,
-  setBackend,
   sub,
   tensor,
   tidy,
   train,
 } from '@tensorflow/tfjs-core';
 import { layers, sequential } from '@tensorflow/tfjs-layers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { packedRewardPenaltyDiceLoss, packTargetAndMap, rewardPenaltyDiceLoss } from './index.js';
-
-beforeAll(async () => {
-  await setBackend('cpu');
-});
 
 describe('packTargetAndMap / packedRewardPenaltyDiceLoss', () => {
   it('packs target then map on the last axis', () => {

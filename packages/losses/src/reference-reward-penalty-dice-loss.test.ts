@@ -1,24 +1,12 @@
-import '@tensorflow/tfjs-backend-cpu';
+import '../test/cpu-backend.js';
 // Autodiff needs the op gradients, which tfjs-core alone does not register.
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { referenceTarget } from '@rpdl/rpmap';
-import {
-  grad,
-  memory,
-  setBackend,
-  type Tensor,
-  tensor,
-  tensor2d,
-  tidy,
-} from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { grad, memory, type Tensor, tensor, tensor2d, tidy } from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
 import { maxError, prng, referenceLoss64, rewardPenaltyDiceLoss64 } from '../test/float64.js';
 import { referenceRewardPenaltyDiceLoss } from './index.js';
 import { referenceRewardPenaltyDiceLossWith } from './reference-reward-penalty-dice-loss.js';
-
-beforeAll(async () => {
-  await setBackend('cpu');
-});
 
 describe('referenceRewardPenaltyDiceLoss', () => {
   it('matches a hand-derived value', () => {

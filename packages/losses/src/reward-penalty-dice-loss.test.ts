@@ -1,16 +1,8 @@
-import '@tensorflow/tfjs-backend-cpu';
+import '../test/cpu-backend.js';
 // Autodiff needs the op gradients, which tfjs-core alone does not register.
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
-import {
-  grad,
-  memory,
-  setBackend,
-  type Tensor,
-  tensor,
-  tensor2d,
-  tidy,
-} from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { grad, memory, type Tensor, tensor, tensor2d, tidy } from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
 import {
   diceLoss64,
   maxError,
@@ -18,6 +10,7 @@ import {
   referenceLoss64,
   rewardPenaltyDiceLoss64,
 } from '../test/float64.js';
+import { VARIANTS, type VariantOptions, variantArgs } from '../test/variants.js';
 import { preferredStrategy } from './analytic-ratio.js';
 import { rewardPenaltyDiceLoss } from './index.js';
 import {
@@ -25,28 +18,10 @@ import {
   rewardPenaltyDiceLossWith,
 } from './reward-penalty-dice-loss.js';
 
-beforeAll(async () => {
-  await setBackend('cpu');
-});
+type Options = VariantOptions<RewardPenaltyDiceLossOptions>;
 
-/**
- * The three ways the loss can run: the analytic gradient as the backend prefers it (a fused loop
- * on cpu), the analytic gradient in tfjs element-wise ops (as on GPU backends), and tfjs autodiff.
- */
-const VARIANTS = ['analytic', 'elementwise', 'autodiff'] as const;
-type Variant = (typeof VARIANTS)[number];
-type Options = Omit<RewardPenaltyDiceLossOptions, 'gradient'> & { variant?: Variant };
-
-function rpdl(y: Tensor, p: Tensor, m: Tensor, { variant = 'analytic', ...rest }: Options = {}) {
-  if (variant === 'autodiff')
-    return rewardPenaltyDiceLoss(y, p, m, { ...rest, gradient: 'autodiff' });
-  return rewardPenaltyDiceLossWith(
-    y,
-    p,
-    m,
-    rest,
-    variant === 'elementwise' ? 'elementwise' : undefined,
-  );
+function rpdl(y: Tensor, p: Tensor, m: Tensor, options: Options = {}) {
+  return rewardPenaltyDiceLossWith(y, p, m, ...variantArgs(options));
 }
 
 function gradOf(y: Tensor, p: Tensor, m: Tensor, options: Options): Float32Array {

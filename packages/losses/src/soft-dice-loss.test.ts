@@ -1,31 +1,17 @@
-import '@tensorflow/tfjs-backend-cpu';
+import '../test/cpu-backend.js';
 // Autodiff needs the op gradients, which tfjs-core alone does not register.
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
-import {
-  grad,
-  memory,
-  setBackend,
-  type Tensor,
-  tensor,
-  tensor2d,
-  tidy,
-} from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { grad, memory, type Tensor, tensor, tensor2d, tidy } from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
 import { maxError, prng, softDiceLoss64 } from '../test/float64.js';
+import { VARIANTS, type VariantOptions, variantArgs } from '../test/variants.js';
 import { diceLoss, softDiceLoss } from './index.js';
 import { type SoftDiceLossOptions, softDiceLossWith } from './soft-dice-loss.js';
 
-beforeAll(async () => {
-  await setBackend('cpu');
-});
+type Options = VariantOptions<SoftDiceLossOptions>;
 
-const VARIANTS = ['analytic', 'elementwise', 'autodiff'] as const;
-type Variant = (typeof VARIANTS)[number];
-type Options = Omit<SoftDiceLossOptions, 'gradient'> & { variant?: Variant };
-
-function soft(y: Tensor, p: Tensor, { variant = 'analytic', ...rest }: Options = {}) {
-  if (variant === 'autodiff') return softDiceLoss(y, p, { ...rest, gradient: 'autodiff' });
-  return softDiceLossWith(y, p, rest, variant === 'elementwise' ? 'elementwise' : undefined);
+function soft(y: Tensor, p: Tensor, options: Options = {}) {
+  return softDiceLossWith(y, p, ...variantArgs(options));
 }
 
 function gradOf(y: Tensor, p: Tensor, options: Options): Float32Array {

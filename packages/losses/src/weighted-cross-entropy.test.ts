@@ -1,22 +1,10 @@
-import '@tensorflow/tfjs-backend-cpu';
+import '../test/cpu-backend.js';
 // Autodiff needs the op gradients, which tfjs-core alone does not register.
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
-import {
-  grad,
-  memory,
-  setBackend,
-  type Tensor,
-  tensor,
-  tensor2d,
-  tidy,
-} from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { grad, memory, type Tensor, tensor, tensor2d, tidy } from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
 import { prng, weightedCrossEntropy64 } from '../test/float64.js';
 import { foregroundWeight, weightedCrossEntropy } from './index.js';
-
-beforeAll(async () => {
-  await setBackend('cpu');
-});
 
 describe('weightedCrossEntropy', () => {
   it('matches hand-derived values (Eq. 1)', () => {
