@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nifti } from '../test/nifti-fixture.js';
+import { C_ORDER, nifti, XYZ } from '../test/nifti-fixture.js';
 import {
   AnnotatedCasesError,
   loadAnnotatedCases,
@@ -12,15 +12,6 @@ import {
   saveNpy,
   VolumeFormatError,
 } from './index.js';
-
-// A 2×3×2 volume whose voxel (x, y, z) holds 100x + 10y + z, listed x fastest as NIfTI stores it.
-const XYZ: number[] = [];
-for (let z = 0; z < 2; z++)
-  for (let y = 0; y < 3; y++) for (let x = 0; x < 2; x++) XYZ.push(100 * x + 10 * y + z);
-// The same voxels in C order of shape [2, 3, 2] (z fastest).
-const C_ORDER: number[] = [];
-for (let x = 0; x < 2; x++)
-  for (let y = 0; y < 3; y++) for (let z = 0; z < 2; z++) C_ORDER.push(100 * x + 10 * y + z);
 
 describe('parseNifti', () => {
   it('reads int16 voxels as shape [nx, ny, nz] in C order', async () => {

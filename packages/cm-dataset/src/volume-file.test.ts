@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { concatBytes, extension, nifti } from '../test/nifti-fixture.js';
+import { C_ORDER, concatBytes, extension, nifti, XYZ } from '../test/nifti-fixture.js';
 import {
   AnnotatedCasesError,
   loadAnnotatedCases,
@@ -12,13 +12,6 @@ import {
   VolumeFormatError,
 } from './index.js';
 
-// Voxel (x, y, z) of a 2×3×2 volume holds 100x + 10y + z; NIfTI lists x fastest.
-const XYZ: number[] = [];
-for (let z = 0; z < 2; z++)
-  for (let y = 0; y < 3; y++) for (let x = 0; x < 2; x++) XYZ.push(100 * x + 10 * y + z);
-const C_ORDER: number[] = [];
-for (let x = 0; x < 2; x++)
-  for (let y = 0; y < 3; y++) for (let z = 0; z < 2; z++) C_ORDER.push(100 * x + 10 * y + z);
 const BYTES = XYZ.map((v) => v % 256);
 const base = { dims: [2, 3, 2], datatype: 2, bitpix: 8, values: BYTES };
 
