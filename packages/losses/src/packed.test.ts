@@ -11,8 +11,8 @@ import {
   tidy,
   train,
 } from '@tensorflow/tfjs-core';
-import { layers, sequential } from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
+import { pixelModel } from '../test/pixel-model.js';
 import { packedRewardPenaltyDiceLoss, packTargetAndMap, rewardPenaltyDiceLoss } from './index.js';
 
 describe('packTargetAndMap / packedRewardPenaltyDiceLoss', () => {
@@ -54,17 +54,7 @@ describe('packTargetAndMap / packedRewardPenaltyDiceLoss', () => {
     const x = tidy(() => sub(mul(y, 2), 1));
     const m = tidy(() => sub(mul(y, 2), 1)); // reward 1 where marked, penalty −1 elsewhere
     const packed = packTargetAndMap(y, m);
-    const model = sequential({
-      layers: [
-        layers.conv2d({
-          inputShape: [6, 6, 1],
-          filters: 1,
-          kernelSize: 1,
-          activation: 'sigmoid',
-          kernelInitializer: 'zeros',
-        }),
-      ],
-    });
+    const model = pixelModel();
     model.compile({ optimizer: train.adam(0.1), loss: packedRewardPenaltyDiceLoss() });
     const dataset = {
       size: 1,
