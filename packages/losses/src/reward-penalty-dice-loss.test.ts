@@ -10,7 +10,13 @@ import {
   referenceLoss64,
   rewardPenaltyDiceLoss64,
 } from '../test/float64.js';
-import { VARIANTS, type VariantOptions, variantArgs } from '../test/variants.js';
+import {
+  GROUPINGS,
+  gradientAt,
+  VARIANTS,
+  type VariantOptions,
+  variantArgs,
+} from '../test/variants.js';
 import { preferredStrategy } from './analytic-ratio.js';
 import { rewardPenaltyDiceLoss } from './index.js';
 import {
@@ -25,7 +31,7 @@ function rpdl(y: Tensor, p: Tensor, m: Tensor, options: Options = {}) {
 }
 
 function gradOf(y: Tensor, p: Tensor, m: Tensor, options: Options): Float32Array {
-  return tidy(() => grad((q: Tensor) => rpdl(y, q, m, options))(p).dataSync()) as Float32Array;
+  return gradientAt((q) => rpdl(y, q, m, options), p);
 }
 
 describe('rewardPenaltyDiceLoss', () => {
@@ -63,12 +69,7 @@ describe('rewardPenaltyDiceLoss', () => {
       [2, 2, 3, 2, 2],
     ];
     for (const shape of shapes) {
-      for (const grouping of [
-        {},
-        { perSample: true },
-        { perChannel: true },
-        { perSample: true, perChannel: true },
-      ]) {
+      for (const grouping of GROUPINGS) {
         const n = shape.reduce((a, b) => a * b, 1);
         const yv = Array.from({ length: n }, () => (rand() < 0.4 ? 1 : 0));
         const pv = Array.from({ length: n }, () => rand());

@@ -4,7 +4,13 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { grad, memory, type Tensor, tensor, tensor2d, tidy } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { maxError, prng, softDiceLoss64 } from '../test/float64.js';
-import { VARIANTS, type VariantOptions, variantArgs } from '../test/variants.js';
+import {
+  GROUPINGS,
+  gradientAt,
+  VARIANTS,
+  type VariantOptions,
+  variantArgs,
+} from '../test/variants.js';
 import { diceLoss, softDiceLoss } from './index.js';
 import { type SoftDiceLossOptions, softDiceLossWith } from './soft-dice-loss.js';
 
@@ -15,7 +21,7 @@ function soft(y: Tensor, p: Tensor, options: Options = {}) {
 }
 
 function gradOf(y: Tensor, p: Tensor, options: Options): Float32Array {
-  return tidy(() => grad((q: Tensor) => soft(y, q, options))(p).dataSync()) as Float32Array;
+  return gradientAt((q) => soft(y, q, options), p);
 }
 
 describe('softDiceLoss', () => {
@@ -66,12 +72,7 @@ describe('softDiceLoss', () => {
       [2, 2, 2, 3],
       [2, 2, 2, 2, 2],
     ]) {
-      for (const grouping of [
-        {},
-        { perSample: true },
-        { perChannel: true },
-        { perSample: true, perChannel: true },
-      ]) {
+      for (const grouping of GROUPINGS) {
         const n = shape.reduce((a, b) => a * b, 1);
         // soft targets: fractions of 5 annotators
         const yv = Array.from({ length: n }, () => Math.floor(rand() * 6) / 5);

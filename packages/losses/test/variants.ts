@@ -1,3 +1,4 @@
+import { grad, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import type { AnalyticStrategy } from '../src/analytic-ratio.js';
 import type { GradientMode } from '../src/gradient-mode.js';
 
@@ -21,4 +22,17 @@ export function variantArgs<O extends { gradient?: GradientMode }>({
 }: VariantOptions<O>): [O, AnalyticStrategy | undefined] {
   if (variant === 'autodiff') return [{ ...rest, gradient: 'autodiff' } as O, undefined];
   return [rest as O, variant === 'elementwise' ? 'elementwise' : undefined];
+}
+
+/** Every grouping of the sums: the whole batch, per sample, per channel, and both. */
+export const GROUPINGS = [
+  {},
+  { perSample: true },
+  { perChannel: true },
+  { perSample: true, perChannel: true },
+] as const;
+
+/** ∂loss/∂P at `p`, read back. */
+export function gradientAt(loss: (q: Tensor) => Tensor, p: Tensor): Float32Array {
+  return tidy(() => grad(loss)(p).dataSync()) as Float32Array;
 }
