@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { useTempDir } from '../test/temp-dir.js';
+import { useTempDir } from '../../../tooling/testing/temp-dir.js';
 import {
   type CmDataset,
   CmDatasetError,

@@ -2,8 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../../../tooling/testing/temp-dir.js';
 import { C_ORDER, concatBytes, extension, nifti, XYZ } from '../test/nifti-fixture.js';
-import { useTempDir } from '../test/temp-dir.js';
 import {
   AnnotatedCasesError,
   loadAnnotatedCases,

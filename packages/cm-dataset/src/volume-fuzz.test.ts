@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { prng } from '../../../tooling/testing/prng.js';
+import { useTempDir } from '../../../tooling/testing/temp-dir.js';
 import { concatBytes, extension, nifti } from '../test/nifti-fixture.js';
-import { useTempDir } from '../test/temp-dir.js';
 import { loadVolume, NpyFormatError, VolumeFormatError, writeNpy } from './index.js';
 
 /**

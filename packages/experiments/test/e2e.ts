@@ -1,8 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
-
 /** Spawned CLI processes on a busy 2-core machine: generous, the work itself takes seconds. */
 export const E2E_TIMEOUT_MS = 240_000;
 
@@ -12,28 +7,6 @@ export const E2E_TIMEOUT_MS = 240_000;
  * machine (seen as ~1e-8 relative differences after a few epochs).
  */
 export const STOCK = { RPDL_NATIVE_KERNELS: '0' };
-
-/**
- * A temporary directory made before the file's tests and removed after them; call it at the top
- * level of a test file. Returns the directory's path (available once the tests run).
- *
- * @example
- * const root = useTempRoot('rpdl-e2e-');
- * it('writes', async () => writeFile(join(root(), 'a.txt'), 'a'));
- */
-export function useTempRoot(prefix: string): () => string {
-  let root: string | undefined;
-  beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), prefix));
-  });
-  afterAll(async () => {
-    if (root !== undefined) await rm(root, { recursive: true, force: true });
-  });
-  return () => {
-    if (root === undefined) throw new Error('useTempRoot: the directory exists only inside tests');
-    return root;
-  };
-}
 
 /**
  * The arguments of a `rpdl reproduce --profile smoke` run of one grid: `extra` flags, then

@@ -7,16 +7,17 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setBackend, type Tensor, tensor } from '@tensorflow/tfjs-core';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { useTempDir } from '../../../tooling/testing/temp-dir.js';
 import { loadRunModel } from '../src/cli/commands/trained-model.js';
 import { predictVolume } from '../src/runs/run-training.js';
 import { fileSystemModelIO } from '../src/runs/saved-model.js';
 import { runCli } from './cli-process.js';
-import { E2E_TIMEOUT_MS, STOCK, smokeArgs, useTempRoot } from './e2e.js';
+import { E2E_TIMEOUT_MS, STOCK, smokeArgs } from './e2e.js';
 
 beforeAll(async () => {
   await setBackend('cpu');
 });
-const root = useTempRoot('rpdl-export-');
+const root = useTempDir('rpdl-export-');
 
 describe('rpdl export', () => {
   it(

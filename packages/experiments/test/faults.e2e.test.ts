@@ -3,15 +3,16 @@ import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../../../tooling/testing/temp-dir.js';
 import { lockRun } from '../src/runs/run-dir.js';
 import { runCli, startCli } from './cli-process.js';
-import { E2E_TIMEOUT_MS, STOCK, smokeArgs, useTempRoot } from './e2e.js';
+import { E2E_TIMEOUT_MS, STOCK, smokeArgs } from './e2e.js';
 
 const RUN = ['runs', 'exp1', 'unet3d', 'dl', 'fold-0'];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const root = useTempRoot('rpdl-faults-');
+const root = useTempDir('rpdl-faults-');
 
 /** Every file under a directory, by relative path, with its bytes. */
 async function snapshot(dir: string): Promise<Map<string, Buffer>> {

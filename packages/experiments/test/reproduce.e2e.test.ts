@@ -3,11 +3,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generatePhantom, loadNpy, saveNpy } from '@rpdl/cm-dataset';
 import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../../../tooling/testing/temp-dir.js';
 import type { Report } from '../src/report/report-data.js';
 import { runCli } from './cli-process.js';
-import { E2E_TIMEOUT_MS, useTempRoot } from './e2e.js';
+import { E2E_TIMEOUT_MS } from './e2e.js';
 
-const root = useTempRoot('rpdl-e2e-');
+const root = useTempDir('rpdl-e2e-');
 
 describe('rpdl reproduce --profile smoke (end to end)', () => {
   it(

@@ -3,10 +3,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeCheckpoint } from '@rpdl/training';
 import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../../../tooling/testing/temp-dir.js';
 import { runCli, startCli } from './cli-process.js';
-import { E2E_TIMEOUT_MS, STOCK, smokeArgs, useTempRoot } from './e2e.js';
+import { E2E_TIMEOUT_MS, STOCK, smokeArgs } from './e2e.js';
 
-const root = useTempRoot('rpdl-shards-');
+const root = useTempDir('rpdl-shards-');
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
