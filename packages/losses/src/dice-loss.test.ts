@@ -3,7 +3,7 @@ import '../test/cpu-backend.js';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { grad, memory, type Tensor, tensor, tensor2d } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { diceLoss64, maxError, prng } from '../test/float64.js';
+import { diceLoss64, maxError, prng, SHAPES_RANK_2_TO_5, sizeOf } from '../test/float64.js';
 import { GROUPINGS, gradientAt, VARIANTS, variantArgs } from '../test/variants.js';
 import { diceLossWith } from './dice-loss.js';
 import { diceLoss } from './index.js';
@@ -44,14 +44,9 @@ describe('diceLoss', () => {
 
   it('agrees with a float64 reference in value and gradient, ranks 2–5', () => {
     const rand = prng(21);
-    for (const shape of [
-      [4, 3],
-      [2, 3, 2],
-      [2, 2, 2, 3],
-      [2, 2, 2, 2, 2],
-    ]) {
+    for (const shape of SHAPES_RANK_2_TO_5) {
       for (const grouping of GROUPINGS) {
-        const n = shape.reduce((a, b) => a * b, 1);
+        const n = sizeOf(shape);
         const yv = Array.from({ length: n }, () => (rand() < 0.3 ? 1 : 0));
         const pv = Array.from({ length: n }, () => rand());
         const ref = diceLoss64(yv, pv, shape, 1, grouping);

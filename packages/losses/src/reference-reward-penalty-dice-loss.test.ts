@@ -4,7 +4,13 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { referenceTarget } from '@rpdl/rpmap';
 import { memory, type Tensor, tensor, tensor2d } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { maxError, prng, referenceLoss64, rewardPenaltyDiceLoss64 } from '../test/float64.js';
+import {
+  maxError,
+  prng,
+  referenceLoss64,
+  rewardPenaltyDiceLoss64,
+  sizeOf,
+} from '../test/float64.js';
 import { GROUPINGS, gradientAt, VARIANTS, variantArgs } from '../test/variants.js';
 import { referenceRewardPenaltyDiceLoss } from './index.js';
 import { referenceRewardPenaltyDiceLossWith } from './reference-reward-penalty-dice-loss.js';
@@ -52,7 +58,7 @@ describe('referenceRewardPenaltyDiceLoss', () => {
       [1, 2, 2, 2, 2],
     ]) {
       for (const grouping of GROUPINGS) {
-        const n = shape.reduce((a, b) => a * b, 1);
+        const n = sizeOf(shape);
         const tv = Array.from({ length: n }, () => [1, 3 / 7, 0, -1][Math.floor(rand() * 4)]!);
         const pv = Array.from({ length: n }, () => rand());
         const ref = referenceLoss64(tv, pv, shape, 1, grouping);

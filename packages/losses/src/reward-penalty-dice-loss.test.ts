@@ -9,6 +9,7 @@ import {
   prng,
   referenceLoss64,
   rewardPenaltyDiceLoss64,
+  sizeOf,
 } from '../test/float64.js';
 import {
   GROUPINGS,
@@ -70,7 +71,7 @@ describe('rewardPenaltyDiceLoss', () => {
     ];
     for (const shape of shapes) {
       for (const grouping of GROUPINGS) {
-        const n = shape.reduce((a, b) => a * b, 1);
+        const n = sizeOf(shape);
         const yv = Array.from({ length: n }, () => (rand() < 0.4 ? 1 : 0));
         const pv = Array.from({ length: n }, () => rand());
         // a map like Fig. 2's: positive where marked, the penalty −1 or 0 elsewhere

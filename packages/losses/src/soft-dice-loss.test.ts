@@ -3,7 +3,7 @@ import '../test/cpu-backend.js';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { grad, memory, type Tensor, tensor, tensor2d, tidy } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { maxError, prng, softDiceLoss64 } from '../test/float64.js';
+import { maxError, prng, SHAPES_RANK_2_TO_5, sizeOf, softDiceLoss64 } from '../test/float64.js';
 import {
   GROUPINGS,
   gradientAt,
@@ -66,14 +66,9 @@ describe('softDiceLoss', () => {
 
   it('agrees with a float64 reference in value and gradient, ranks 2–5, every grouping', () => {
     const rand = prng(41);
-    for (const shape of [
-      [4, 3],
-      [2, 3, 2],
-      [2, 2, 2, 3],
-      [2, 2, 2, 2, 2],
-    ]) {
+    for (const shape of SHAPES_RANK_2_TO_5) {
       for (const grouping of GROUPINGS) {
-        const n = shape.reduce((a, b) => a * b, 1);
+        const n = sizeOf(shape);
         // soft targets: fractions of 5 annotators
         const yv = Array.from({ length: n }, () => Math.floor(rand() * 6) / 5);
         const pv = Array.from({ length: n }, () => rand());
