@@ -1,9 +1,9 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nifti } from '../test/nifti-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../../../tooling/testing/temp-dir.js';
+import { C_ORDER, nifti, XYZ } from '../test/nifti-fixture.js';
 import {
   AnnotatedCasesError,
   loadAnnotatedCases,
@@ -12,15 +12,6 @@ import {
   saveNpy,
   VolumeFormatError,
 } from './index.js';
-
-// A 2×3×2 volume whose voxel (x, y, z) holds 100x + 10y + z, listed x fastest as NIfTI stores it.
-const XYZ: number[] = [];
-for (let z = 0; z < 2; z++)
-  for (let y = 0; y < 3; y++) for (let x = 0; x < 2; x++) XYZ.push(100 * x + 10 * y + z);
-// The same voxels in C order of shape [2, 3, 2] (z fastest).
-const C_ORDER: number[] = [];
-for (let x = 0; x < 2; x++)
-  for (let y = 0; y < 3; y++) for (let z = 0; z < 2; z++) C_ORDER.push(100 * x + 10 * y + z);
 
 describe('parseNifti', () => {
   it('reads int16 voxels as shape [nx, ny, nz] in C order', async () => {
@@ -92,13 +83,7 @@ describe('parseNifti', () => {
 });
 
 describe('loadAnnotatedCases', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'cases-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = useTempDir('cases-');
 
   async function makeCase(root: string, name: string, files: Record<string, Uint8Array>) {
     await mkdir(join(root, name), { recursive: true });
@@ -108,7 +93,7 @@ describe('loadAnnotatedCases', () => {
   const ones = (idx: number[]) => XYZ.map((_, i) => (idx.includes(i) ? 1 : 0));
 
   it('reads NIfTI and .npy cases alike, sorted, with annotations in C order', async () => {
-    const root = join(dir, 'ok');
+    const root = join(dir(), 'ok');
     await makeCase(root, 'b-nifti', {
       'image.nii.gz': gzipSync(nifti({ dims: [2, 3, 2], datatype: 16, bitpix: 32, values: XYZ })),
       'annotation-2.nii': mask(ones([1])),
@@ -146,7 +131,7 @@ describe('loadAnnotatedCases', () => {
   it('refuses badly laid-out folders with specific errors', async () => {
     const img = nifti({ dims: [2, 3, 2], datatype: 2, bitpix: 8, values: XYZ.map(() => 1) });
     const bad = async (name: string, files: Record<string, Uint8Array>) => {
-      const root = join(dir, name);
+      const root = join(dir(), name);
       await makeCase(root, 'c1', files);
       return loadAnnotatedCases(root);
     };
@@ -172,18 +157,18 @@ describe('loadAnnotatedCases', () => {
         'mask.nii': nifti({ dims: [2, 2, 3], datatype: 2, bitpix: 8, values: ones([]) }),
       }),
     ).rejects.toThrow(/shape \(2, 2, 3\) differs from the image's \(2, 3, 2\)/);
-    await mkdir(join(dir, 'empty'));
-    await expect(loadAnnotatedCases(join(dir, 'empty'))).rejects.toThrow(AnnotatedCasesError);
-    await expect(loadAnnotatedCases(join(dir, 'empty'), { minAnnotations: 0 })).rejects.toThrow(
+    await mkdir(join(dir(), 'empty'));
+    await expect(loadAnnotatedCases(join(dir(), 'empty'))).rejects.toThrow(AnnotatedCasesError);
+    await expect(loadAnnotatedCases(join(dir(), 'empty'), { minAnnotations: 0 })).rejects.toThrow(
       /minAnnotations/,
     );
   });
 
   it('loadVolume refuses unknown extensions and names the file', async () => {
-    await expect(loadVolume(join(dir, 'x.mha'))).rejects.toThrow(
+    await expect(loadVolume(join(dir(), 'x.mha'))).rejects.toThrow(
       /expected a \.npy, \.nii or \.nii\.gz/,
     );
-    await writeFile(join(dir, 'broken.nii'), new Uint8Array(10));
-    await expect(loadVolume(join(dir, 'broken.nii'))).rejects.toThrow(/broken\.nii: not a NIfTI/);
+    await writeFile(join(dir(), 'broken.nii'), new Uint8Array(10));
+    await expect(loadVolume(join(dir(), 'broken.nii'))).rejects.toThrow(/broken\.nii: not a NIfTI/);
   });
 });

@@ -1,7 +1,7 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../../../tooling/testing/temp-dir.js';
 import {
   type CmDataset,
   CmDatasetError,
@@ -133,19 +133,13 @@ describe('cmDatasetFromArrays', () => {
 });
 
 describe('loadCmDataset / writeCmDataset', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'cm-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = useTempDir('cm-');
 
   it('round-trips a phantom through x9_7.npy / y9_7.npy', async () => {
     const data = generatePhantom({ size: 16, seed: 4 });
-    await writeCmDataset(dir, data);
-    expect((await readdir(dir)).sort()).toEqual(['x9_7.npy', 'y9_7.npy']);
-    const back = await loadCmDataset(dir);
+    await writeCmDataset(dir(), data);
+    expect((await readdir(dir())).sort()).toEqual(['x9_7.npy', 'y9_7.npy']);
+    const back = await loadCmDataset(dir());
     expect(back.layout).toEqual({ bones: 9, surgeons: 7 });
     expect(back.inputs).toEqual(data.inputs);
     expect(back.masks).toEqual(data.masks);
@@ -153,12 +147,12 @@ describe('loadCmDataset / writeCmDataset', () => {
 
   it('reads other file names and names the file in errors', async () => {
     const { x, y } = arrays();
-    await saveNpy(join(dir, 'x.npy'), x);
-    await saveNpy(join(dir, 'y.npy'), { ...y, shape: [4, 2] } as NpyArray);
-    await expect(loadCmDataset(dir, { inputs: 'x.npy', masks: 'y.npy' })).rejects.toThrow(
+    await saveNpy(join(dir(), 'x.npy'), x);
+    await saveNpy(join(dir(), 'y.npy'), { ...y, shape: [4, 2] } as NpyArray);
+    await expect(loadCmDataset(dir(), { inputs: 'x.npy', masks: 'y.npy' })).rejects.toThrow(
       /y\.npy: expected shape \(rows, D, H, W\)/,
     );
-    await expect(loadCmDataset(dir, { inputs: 'missing.npy' })).rejects.toThrow(/ENOENT/);
+    await expect(loadCmDataset(dir(), { inputs: 'missing.npy' })).rejects.toThrow(/ENOENT/);
   });
 });
 

@@ -119,35 +119,19 @@ describe('readNpy on hand-built files', () => {
   });
 
   const good = "{'descr': '<i2', 'fortran_order': False, 'shape': (2,), }";
+  /** `file` with the bytes at the given offsets overwritten. */
+  const patched = (file: Uint8Array, bytes: Record<number, number>) => {
+    for (const [offset, value] of Object.entries(bytes)) file[Number(offset)] = value;
+    return file;
+  };
   const cases: Array<[string, Uint8Array, RegExp]> = [
     ['a short file', new Uint8Array(5), /shorter than the 10-byte preamble/],
     ['a wrong magic string', new Uint8Array(20), /magic string/],
-    [
-      'version 4.0',
-      (() => {
-        const f = npyFile(good, [1, 0, 2, 0]);
-        f[6] = 4;
-        return f;
-      })(),
-      /version 4\.0/,
-    ],
-    [
-      'a minor version 1',
-      (() => {
-        const f = npyFile(good, [1, 0, 2, 0]);
-        f[7] = 1;
-        return f;
-      })(),
-      /version 1\.1/,
-    ],
+    ['version 4.0', patched(npyFile(good, [1, 0, 2, 0]), { 6: 4 }), /version 4\.0/],
+    ['a minor version 1', patched(npyFile(good, [1, 0, 2, 0]), { 7: 1 }), /version 1\.1/],
     [
       'a header longer than the file',
-      (() => {
-        const f = npyFile(good);
-        f[8] = 0xff;
-        f[9] = 0xff;
-        return f;
-      })(),
+      patched(npyFile(good), { 8: 0xff, 9: 0xff }),
       /header claims 65535 bytes/,
     ],
     [

@@ -1,9 +1,9 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { concatBytes, extension, nifti } from '../test/nifti-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../../../tooling/testing/temp-dir.js';
+import { C_ORDER, concatBytes, extension, nifti, XYZ } from '../test/nifti-fixture.js';
 import {
   AnnotatedCasesError,
   loadAnnotatedCases,
@@ -12,13 +12,6 @@ import {
   VolumeFormatError,
 } from './index.js';
 
-// Voxel (x, y, z) of a 2×3×2 volume holds 100x + 10y + z; NIfTI lists x fastest.
-const XYZ: number[] = [];
-for (let z = 0; z < 2; z++)
-  for (let y = 0; y < 3; y++) for (let x = 0; x < 2; x++) XYZ.push(100 * x + 10 * y + z);
-const C_ORDER: number[] = [];
-for (let x = 0; x < 2; x++)
-  for (let y = 0; y < 3; y++) for (let z = 0; z < 2; z++) C_ORDER.push(100 * x + 10 * y + z);
 const BYTES = XYZ.map((v) => v % 256);
 const base = { dims: [2, 3, 2], datatype: 2, bitpix: 8, values: BYTES };
 
@@ -197,29 +190,23 @@ describe('.nii.gz inflation bounded by the header', () => {
 });
 
 describe('errors name the file and the case', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'volume-file-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = useTempDir('volume-file-');
 
   it('prefixes the path in loadVolume and the case in loadAnnotatedCases', async () => {
-    const path = join(dir, 'hostile.nii');
+    const path = join(dir(), 'hostile.nii');
     await writeFile(path, nifti({ ...base, extensions: extension(-16, 96) }));
     await expect(loadVolume(path)).rejects.toThrow(
       new VolumeFormatError(
         `${path}: extension at byte 352 has esize -16; expected a positive multiple of 16 (the extension flag is set)`,
       ),
     );
-    await mkdir(join(dir, 'cases', 'case07'), { recursive: true });
-    await writeFile(join(dir, 'cases', 'case07', 'image.nii'), nifti(base));
+    await mkdir(join(dir(), 'cases', 'case07'), { recursive: true });
+    await writeFile(join(dir(), 'cases', 'case07', 'image.nii'), nifti(base));
     await writeFile(
-      join(dir, 'cases', 'case07', 'annotation-b.nii.gz'),
+      join(dir(), 'cases', 'case07', 'annotation-b.nii.gz'),
       gzipSync(nifti({ ...base, voxOffset: -4 })),
     );
-    const error = await loadAnnotatedCases(join(dir, 'cases')).catch((e: unknown) => e);
+    const error = await loadAnnotatedCases(join(dir(), 'cases')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VolumeFormatError);
     expect(error).not.toBeInstanceOf(AnnotatedCasesError);
     expect((error as Error).message).toMatch(

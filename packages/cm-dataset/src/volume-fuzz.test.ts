@@ -1,9 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { prng } from '../../../tooling/testing/prng.js';
+import { useTempDir } from '../../../tooling/testing/temp-dir.js';
 import { concatBytes, extension, nifti } from '../test/nifti-fixture.js';
 import { loadVolume, NpyFormatError, VolumeFormatError, writeNpy } from './index.js';
 
@@ -258,13 +258,7 @@ function bombs(): { bytes: Uint8Array; what: string }[] {
 }
 
 describe('volume readers under seeded fuzzing', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'volume-fuzz-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = useTempDir('volume-fuzz-');
 
   it('turns every hostile input into a volume or a named package error, in bounded time and memory', async () => {
     const random = prng(20201119);
@@ -277,7 +271,7 @@ describe('volume readers under seeded fuzzing', () => {
     const outcomes = { read: 0, refused: 0 };
     const refusedBy = new Set<string>();
     for (const [i, input] of inputs.entries()) {
-      const path = join(dir, `input-${i}.${input.ext}`);
+      const path = join(dir(), `input-${i}.${input.ext}`);
       await writeFile(path, input.bytes);
       const started = performance.now();
       let error: unknown;

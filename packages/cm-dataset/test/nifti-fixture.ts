@@ -92,3 +92,16 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/** Voxel (x, y, z) of the 2×3×2 test volume holds 100x + 10y + z: each value names its place. */
+const voxel = (x: number, y: number, z: number) => 100 * x + 10 * y + z;
+
+/** The 2×3×2 test volume's voxels as NIfTI lists them, x fastest. */
+export const XYZ: number[] = Array.from({ length: 12 }, (_, i) =>
+  voxel(i % 2, Math.floor(i / 2) % 3, Math.floor(i / 6)),
+);
+
+/** The same voxels in C order of shape [2, 3, 2], z fastest. */
+export const C_ORDER: number[] = Array.from({ length: 12 }, (_, i) =>
+  voxel(Math.floor(i / 6), Math.floor(i / 2) % 3, i % 2),
+);

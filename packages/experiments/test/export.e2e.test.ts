@@ -1,56 +1,33 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import '@rpdl/models-3d/register';
 import { generatePhantom, normalizeInput, saveNpy } from '@rpdl/cm-dataset';
 import '@tensorflow/tfjs-backend-cpu';
 import { setBackend, type Tensor, tensor } from '@tensorflow/tfjs-core';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTempDir } from '../../../tooling/testing/temp-dir.js';
 import { loadRunModel } from '../src/cli/commands/trained-model.js';
 import { predictVolume } from '../src/runs/run-training.js';
 import { fileSystemModelIO } from '../src/runs/saved-model.js';
 import { runCli } from './cli-process.js';
+import { E2E_TIMEOUT_MS, STOCK, smokeArgs } from './e2e.js';
 
-/** Spawned CLI processes on a busy 2-core machine: generous, the work itself takes seconds. */
-const E2E_TIMEOUT_MS = 240_000;
-const STOCK = { RPDL_NATIVE_KERNELS: '0' };
-
-let root: string;
 beforeAll(async () => {
   await setBackend('cpu');
-  root = await mkdtemp(join(tmpdir(), 'rpdl-export-'));
 });
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const root = useTempDir('rpdl-export-');
 
 describe('rpdl export', () => {
   it(
     'writes a LayersModel that tf.loadLayersModel loads and that predicts what the run predicts; predict takes either form',
     async () => {
-      const out = join(root, 'runs');
-      const trained = await runCli(
-        [
-          'reproduce',
-          '--profile',
-          'smoke',
-          '--experiment',
-          '1',
-          '--losses',
-          'rpdl',
-          '--folds',
-          '0',
-          '--quiet',
-          '--out',
-          out,
-        ],
-        STOCK,
-      );
+      const out = join(root(), 'runs');
+      const trained = await runCli(smokeArgs({ losses: 'rpdl', out }), STOCK);
       expect(trained.code, trained.stderr).toBe(0);
       const run = join(out, 'runs', 'exp1', 'unet3d', 'rpdl', 'fold-0');
-      const exported = join(root, 'model');
+      const exported = join(root(), 'model');
       const result = await runCli(['export', run, '--out', exported], STOCK);
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toContain("import '@rpdl/models-3d/register'");
@@ -75,7 +52,7 @@ describe('rpdl export', () => {
         own.network.model.dispose();
       }
 
-      const bone = join(root, 'bone.npy');
+      const bone = join(root(), 'bone.npy');
       const phantom = generatePhantom({ size: 16, seed: 98, bones: 2, surgeons: 2 });
       await saveNpy(bone, {
         dtype: 'int8',
@@ -83,8 +60,8 @@ describe('rpdl export', () => {
         data: phantom.inputs[0]!,
         fortranOrder: false,
       });
-      const fromRun = join(root, 'from-run.npy');
-      const fromExport = join(root, 'from-export.npy');
+      const fromRun = join(root(), 'from-run.npy');
+      const fromExport = join(root(), 'from-export.npy');
       for (const [model, output] of [
         [run, fromRun],
         [exported, fromExport],
@@ -97,10 +74,10 @@ describe('rpdl export', () => {
       }
       expect((await readFile(fromExport)).equals(await readFile(fromRun))).toBe(true);
 
-      const neither = await runCli(['predict', '--model', root, '--input', bone], STOCK);
+      const neither = await runCli(['predict', '--model', root(), '--input', bone], STOCK);
       expect(neither.code).toBe(2);
       expect(neither.stderr.split('\n')[0]).toBe(
-        `rpdl predict: --model ${root} is neither a run directory (no readable config.json) nor a model written by rpdl export (no model.json)`,
+        `rpdl predict: --model ${root()} is neither a run directory (no readable config.json) nor a model written by rpdl export (no model.json)`,
       );
     },
     E2E_TIMEOUT_MS,

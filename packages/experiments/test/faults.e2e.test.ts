@@ -1,26 +1,18 @@
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../../../tooling/testing/temp-dir.js';
 import { lockRun } from '../src/runs/run-dir.js';
 import { runCli, startCli } from './cli-process.js';
+import { E2E_TIMEOUT_MS, STOCK, smokeArgs } from './e2e.js';
 
-/** Spawned CLI processes on a busy 2-core machine: generous, the work itself takes seconds. */
-const E2E_TIMEOUT_MS = 240_000;
-/** Byte-for-byte comparisons run on the stock kernels (see shards-and-resume.e2e.test.ts). */
-const STOCK = { RPDL_NATIVE_KERNELS: '0' };
 const RUN = ['runs', 'exp1', 'unet3d', 'dl', 'fold-0'];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-let root: string;
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'rpdl-faults-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const root = useTempDir('rpdl-faults-');
 
 /** Every file under a directory, by relative path, with its bytes. */
 async function snapshot(dir: string): Promise<Map<string, Buffer>> {
@@ -39,26 +31,13 @@ describe('two processes on one --out', () => {
   it(
     'refuses the second writer of a run, naming the holder, while the first runs',
     async () => {
-      const out = join(root, 'shared');
+      const out = join(root(), 'shared');
       // Long epochs keep the first process inside its run while the second starts.
-      const args = [
-        'reproduce',
-        '--profile',
-        'smoke',
-        '--experiment',
-        '1',
-        '--losses',
-        'dl',
-        '--folds',
-        '0',
-        '--epochs',
-        '3',
-        '--steps-per-epoch',
-        '100000',
-        '--quiet',
-        '--out',
+      const args = smokeArgs({
+        losses: 'dl',
+        extra: ['--epochs', '3', '--steps-per-epoch', '100000'],
         out,
-      ];
+      });
       const lockPath = `${join(out, ...RUN)}.lock`;
       const first = startCli(args, STOCK);
       try {
@@ -93,23 +72,8 @@ describe('a kill between the last checkpoint and the log', () => {
   it(
     'resumes to the uninterrupted run’s files, log included, and leaves no temporaries',
     async () => {
-      const args = (out: string) => [
-        'reproduce',
-        '--profile',
-        'smoke',
-        '--experiment',
-        '1',
-        '--losses',
-        'dl',
-        '--folds',
-        '0',
-        '--epochs',
-        '2',
-        '--quiet',
-        '--out',
-        out,
-      ];
-      const whole = join(root, 'whole');
+      const args = (out: string) => smokeArgs({ losses: 'dl', extra: ['--epochs', '2'], out });
+      const whole = join(root(), 'whole');
       const done = await runCli(args(whole), STOCK);
       expect(done.code, done.stderr).toBe(0);
       expect(done.stdout).toContain('training: up to 2 epoch(s) of 2 step(s)');
@@ -126,7 +90,7 @@ describe('a kill between the last checkpoint and the log', () => {
         ['behind', `${log.trimEnd().split('\n').slice(0, 2).join('\n')}\n`],
         ['missing', undefined],
       ] as const) {
-        const out = join(root, `killed-${name}`);
+        const out = join(root(), `killed-${name}`);
         await cp(whole, out, { recursive: true });
         const run = join(out, ...RUN);
         for (const file of ['metrics.json', 'learning-curve.svg', 'predictions', 'log.csv']) {
@@ -157,27 +121,14 @@ describe('a process stopped right after its last checkpoint', () => {
   it(
     'leaves a one-epoch run without a log, and --resume writes exactly the uninterrupted files',
     async () => {
-      const args = (out: string) => [
-        'reproduce',
-        '--profile',
-        'smoke',
-        '--experiment',
-        '1',
-        '--losses',
-        'dl',
-        '--folds',
-        '0',
-        '--quiet',
-        '--out',
-        out,
-      ];
-      const whole = join(root, 'one-epoch');
+      const args = (out: string) => smokeArgs({ losses: 'dl', out });
+      const whole = join(root(), 'one-epoch');
       expect((await runCli(args(whole), STOCK)).code).toBe(0);
       const expected = await snapshot(join(whole, ...RUN));
 
       // A directory where log.csv goes makes the real process fail at exactly the write after
       // the epoch checkpoint (--resume on an empty --out starts fresh but keeps what is there).
-      const out = join(root, 'stopped');
+      const out = join(root(), 'stopped');
       const run = join(out, ...RUN);
       await mkdir(join(run, 'log.csv', 'blocker'), { recursive: true });
       const stopped = await runCli([...args(out), '--resume'], STOCK);
@@ -220,21 +171,8 @@ describe('a damaged checkpoint', () => {
   it(
     'is refused on resume with the file named, instead of training on changed weights',
     async () => {
-      const out = join(root, 'damaged');
-      const args = [
-        'reproduce',
-        '--profile',
-        'smoke',
-        '--experiment',
-        '1',
-        '--losses',
-        'dl',
-        '--folds',
-        '0',
-        '--quiet',
-        '--out',
-        out,
-      ];
+      const out = join(root(), 'damaged');
+      const args = smokeArgs({ losses: 'dl', out });
       expect((await runCli(args, STOCK)).code).toBe(0);
       const best = join(out, ...RUN, 'best.ckpt');
       const bytes = await readFile(best);

@@ -1,28 +1,20 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generatePhantom, loadNpy, saveNpy } from '@rpdl/cm-dataset';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../../../tooling/testing/temp-dir.js';
 import type { Report } from '../src/report/report-data.js';
 import { runCli } from './cli-process.js';
+import { E2E_TIMEOUT_MS } from './e2e.js';
 
-/** Spawned CLI processes on a busy 2-core machine: generous, the work itself takes seconds. */
-const E2E_TIMEOUT_MS = 240_000;
-
-let root: string;
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'rpdl-e2e-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const root = useTempDir('rpdl-e2e-');
 
 describe('rpdl reproduce --profile smoke (end to end)', () => {
   it(
     'trains one fold of each experiment with the three losses and prints Tables III and IV',
     async () => {
-      const out = join(root, 'smoke');
+      const out = join(root(), 'smoke');
       const result = await runCli(['reproduce', '--profile', 'smoke', '--out', out, '--quiet']);
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toContain('### Table III — Experiment 1');
@@ -97,7 +89,7 @@ describe('rpdl reproduce --profile smoke (end to end)', () => {
       expect(page).not.toMatch(/https?:\/\//);
 
       // Prediction for a new bone from the trained run.
-      const bone = join(root, 'new-bone.npy');
+      const bone = join(root(), 'new-bone.npy');
       const phantom = generatePhantom({ size: 16, seed: 99, bones: 2, surgeons: 2 });
       await saveNpy(bone, {
         dtype: 'int8',
@@ -115,8 +107,8 @@ describe('rpdl reproduce --profile smoke (end to end)', () => {
         'cpu',
       ]);
       expect(predicted.code, predicted.stderr).toBe(0);
-      expect(existsSync(join(root, 'new-bone.prediction.npy'))).toBe(true);
-      expect(existsSync(join(root, 'new-bone.prediction.png'))).toBe(true);
+      expect(existsSync(join(root(), 'new-bone.prediction.npy'))).toBe(true);
+      expect(existsSync(join(root(), 'new-bone.prediction.png'))).toBe(true);
     },
     E2E_TIMEOUT_MS,
   );

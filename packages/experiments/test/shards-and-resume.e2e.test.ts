@@ -1,28 +1,13 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeCheckpoint } from '@rpdl/training';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../../../tooling/testing/temp-dir.js';
 import { runCli, startCli } from './cli-process.js';
+import { E2E_TIMEOUT_MS, STOCK, smokeArgs } from './e2e.js';
 
-let root: string;
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'rpdl-shards-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
-
-/** Spawned CLI processes on a busy 2-core machine: generous, the work itself takes seconds. */
-const E2E_TIMEOUT_MS = 240_000;
-
-/**
- * These tests compare results bit for bit, so they run on the stock tfjs kernels: the native
- * oneDNN kernels' multi-threaded reductions can differ in the last bits between processes on a
- * busy machine (seen here as ~1e-8 relative differences after a few epochs).
- */
-const STOCK = { RPDL_NATIVE_KERNELS: '0' };
+const root = useTempDir('rpdl-shards-');
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -30,22 +15,11 @@ describe('sharding', () => {
   it(
     'n shard processes merge into the same report as one process',
     async () => {
-      const grid = [
-        'reproduce',
-        '--profile',
-        'smoke',
-        '--experiment',
-        'both',
-        '--losses',
-        'dl,rpdl',
-        '--folds',
-        '0,1',
-        '--quiet',
-      ];
-      const single = await runCli([...grid, '--out', join(root, 'single')], STOCK);
+      const grid = smokeArgs({ experiment: 'both', losses: 'dl,rpdl', folds: '0,1' });
+      const single = await runCli([...grid, '--out', join(root(), 'single')], STOCK);
       expect(single.code, single.stderr).toBe(0);
 
-      const sharded = join(root, 'sharded');
+      const sharded = join(root(), 'sharded');
       // Three shards: one by flag, one through Slurm's variables, one as a Kubernetes Indexed Job.
       const shards = await Promise.all([
         runCli([...grid, '--out', sharded, '--shard', '0/3'], STOCK),
@@ -67,7 +41,7 @@ describe('sharding', () => {
       });
       const merged = await runCli(['report', sharded], STOCK);
       expect(merged.code, merged.stderr).toBe(0);
-      const a = await readFile(join(root, 'single', 'report.json'), 'utf8');
+      const a = await readFile(join(root(), 'single', 'report.json'), 'utf8');
       const b = await readFile(join(sharded, 'report.json'), 'utf8');
       expect(
         JSON.parse(b).experiments.flatMap((e: { entries: unknown[] }) => e.entries),
@@ -82,26 +56,14 @@ describe('resume after SIGKILL', () => {
   it(
     'continues a run killed mid-epoch from its last checkpoint and ends exactly where an uninterrupted run ends',
     async () => {
-      const args = [
-        'reproduce',
-        '--profile',
-        'smoke',
-        '--experiment',
-        '1',
-        '--losses',
-        'rpdl',
-        '--folds',
-        '0',
-        '--epochs',
-        '3',
-        '--steps-per-epoch',
-        '12',
-        '--quiet',
-      ];
-      const whole = await runCli([...args, '--out', join(root, 'whole')], STOCK);
+      const args = smokeArgs({
+        losses: 'rpdl',
+        extra: ['--epochs', '3', '--steps-per-epoch', '12'],
+      });
+      const whole = await runCli([...args, '--out', join(root(), 'whole')], STOCK);
       expect(whole.code, whole.stderr).toBe(0);
 
-      const out = join(root, 'killed');
+      const out = join(root(), 'killed');
       const run = join(out, 'runs', 'exp1', 'unet3d', 'rpdl', 'fold-0');
       const checkpoint = join(run, 'checkpoint.ckpt');
       const victim = startCli([...args, '--out', out], STOCK);
@@ -125,7 +87,7 @@ describe('resume after SIGKILL', () => {
       const withoutTime = (csv: string) =>
         csv.split('\n').map((line) => line.split(',').slice(0, 4).join(','));
       const logWhole = await readFile(
-        join(root, 'whole', 'runs', 'exp1', 'unet3d', 'rpdl', 'fold-0', 'log.csv'),
+        join(root(), 'whole', 'runs', 'exp1', 'unet3d', 'rpdl', 'fold-0', 'log.csv'),
         'utf8',
       );
       expect(withoutTime(await readFile(join(run, 'log.csv'), 'utf8'))).toEqual(
@@ -139,10 +101,10 @@ describe('resume after SIGKILL', () => {
           const { trainSeconds: _, ...rest } = JSON.parse(t);
           return rest;
         });
-      expect(await metrics(out)).toEqual(await metrics(join(root, 'whole')));
+      expect(await metrics(out)).toEqual(await metrics(join(root(), 'whole')));
       expect(await readFile(join(run, 'best.ckpt'))).toEqual(
         await readFile(
-          join(root, 'whole', 'runs', 'exp1', 'unet3d', 'rpdl', 'fold-0', 'best.ckpt'),
+          join(root(), 'whole', 'runs', 'exp1', 'unet3d', 'rpdl', 'fold-0', 'best.ckpt'),
         ),
       );
     },

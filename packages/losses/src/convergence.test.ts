@@ -1,11 +1,10 @@
-import '@tensorflow/tfjs-backend-cpu';
+import '../test/cpu-backend.js';
 // Autodiff needs the op gradients, which tfjs-core alone does not register.
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { countAnnotations, referenceTarget, rewardPenaltyMap } from '@rpdl/rpmap';
 import {
   dispose,
   type Scalar,
-  setBackend,
   sigmoid,
   type Tensor,
   tensor,
@@ -15,7 +14,7 @@ import {
   variable,
   zeros,
 } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   diceLoss,
   foregroundWeight,
@@ -23,10 +22,6 @@ import {
   rewardPenaltyDiceLoss,
   weightedCrossEntropy,
 } from './index.js';
-
-beforeAll(async () => {
-  await setBackend('cpu');
-});
 
 // A 12×12 image annotated by K = 5 annotators who agree on a core but not on its edges: each
 // marks a 5×5 square at a slightly different place, and the last one also a stray blob.

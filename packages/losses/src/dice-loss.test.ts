@@ -1,23 +1,12 @@
-import '@tensorflow/tfjs-backend-cpu';
+import '../test/cpu-backend.js';
 // Autodiff needs the op gradients, which tfjs-core alone does not register.
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
-import {
-  grad,
-  memory,
-  setBackend,
-  type Tensor,
-  tensor,
-  tensor2d,
-  tidy,
-} from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { diceLoss64, maxError, prng } from '../test/float64.js';
+import { grad, memory, type Tensor, tensor, tensor2d } from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { diceLoss64, maxError, prng, SHAPES_RANK_2_TO_5, sizeOf } from '../test/float64.js';
+import { GROUPINGS, gradientAt, VARIANTS, variantArgs } from '../test/variants.js';
 import { diceLossWith } from './dice-loss.js';
 import { diceLoss } from './index.js';
-
-beforeAll(async () => {
-  await setBackend('cpu');
-});
 
 describe('diceLoss', () => {
   it('matches a hand-derived value', () => {
@@ -55,29 +44,18 @@ describe('diceLoss', () => {
 
   it('agrees with a float64 reference in value and gradient, ranks 2–5', () => {
     const rand = prng(21);
-    for (const shape of [
-      [4, 3],
-      [2, 3, 2],
-      [2, 2, 2, 3],
-      [2, 2, 2, 2, 2],
-    ]) {
-      for (const grouping of [{}, { perSample: true }, { perChannel: true }]) {
-        const n = shape.reduce((a, b) => a * b, 1);
+    for (const shape of SHAPES_RANK_2_TO_5) {
+      for (const grouping of GROUPINGS) {
+        const n = sizeOf(shape);
         const yv = Array.from({ length: n }, () => (rand() < 0.3 ? 1 : 0));
         const pv = Array.from({ length: n }, () => rand());
         const ref = diceLoss64(yv, pv, shape, 1, grouping);
         const yt = tensor(yv, shape);
         const pt = tensor(pv, shape);
-        // analytic in the backend's preferred layout, analytic element-wise, autodiff
-        const variants = [
-          (q: Tensor) => diceLoss(yt, q, grouping),
-          (q: Tensor) => diceLossWith(yt, q, grouping, 'elementwise'),
-          (q: Tensor) => diceLoss(yt, q, { ...grouping, gradient: 'autodiff' }),
-        ];
-        for (const loss of variants) {
+        for (const variant of VARIANTS) {
+          const loss = (q: Tensor) => diceLossWith(yt, q, ...variantArgs({ ...grouping, variant }));
           expect(Math.abs(loss(pt).dataSync()[0]! - ref.loss)).toBeLessThan(1e-6);
-          const g = tidy(() => grad(loss)(pt).dataSync());
-          expect(maxError(g, ref.grad)).toBeLessThan(1e-6);
+          expect(maxError(gradientAt(loss, pt), ref.grad)).toBeLessThan(1e-6);
         }
       }
     }

@@ -1,18 +1,10 @@
-import { add, mul, type Scalar, type Tensor, tidy } from '@tensorflow/tfjs-core';
-import { type AnalyticStrategy, analyticLoss } from './analytic-ratio.js';
-import { smoothedRatioLoss } from './dice-ratio.js';
-import { assertGradientsRegistered, RATIO_KERNELS } from './gradient-check.js';
-import { type GradientMode, resolveGradientMode } from './gradient-mode.js';
-import { assertGrouping, type GroupingOptions, groupSum, reductionAxes } from './grouping.js';
-import {
-  assertSameShape,
-  assertSmooth,
-  type CheckedInputs,
-  resolveValidate,
-  type ValidationOptions,
-} from './validate.js';
+import { add, mul, type Scalar, type Tensor } from '@tensorflow/tfjs-core';
+import type { AnalyticStrategy } from './analytic-ratio.js';
+import { type DiceTypeLossOptions, diceTypeLoss } from './dice-type-loss.js';
+import type { GradientMode } from './gradient-mode.js';
+import { groupSum } from './grouping.js';
 
-export interface DiceLossOptions extends GroupingOptions, ValidationOptions {
+export interface DiceLossOptions extends DiceTypeLossOptions {
   /** Added to numerator and denominator (paper Eq. 2's ε). Default 1, the authors' code. */
   smooth?: number;
   /**
@@ -47,29 +39,21 @@ export function diceLossWith(
   options: DiceLossOptions,
   strategy?: AnalyticStrategy,
 ): Scalar {
-  const fn = 'diceLoss';
-  const smooth = options.smooth ?? 1;
-  assertSmooth(fn, smooth);
-  assertGrouping(fn, options);
-  const tensors = { yTrue, yPred };
-  assertSameShape(fn, tensors);
-  const gradient = resolveGradientMode(fn, options.gradient, yPred);
-  const checked: CheckedInputs = {
-    tensors,
-    rules: { yTrue: 'binary', yPred: 'probability' },
-    validate: resolveValidate(fn, options),
-  };
-  const axes = reductionAxes(yTrue.rank, options);
-  if (gradient === 'autodiff') {
-    assertGradientsRegistered(fn, RATIO_KERNELS);
-    return tidy(() => {
+  return diceTypeLoss(
+    {
+      fn: 'diceLoss',
+      tensors: { yTrue, yPred },
+      rules: { yTrue: 'binary', yPred: 'probability' },
+      autodiffKernels: [],
       // Functional ops only: chained tensor methods need a side-effect import this package must not force.
-      const overlap = groupSum(mul(yTrue, yPred), axes);
-      const total = add(groupSum(yTrue, axes), groupSum(yPred, axes));
-      return smoothedRatioLoss(fn, overlap, total, smooth, checked);
-    });
-  }
-  const terms = () => ({ reward: yTrue, constant: [yTrue] as [Tensor] });
-  const config = { fn, shape: yTrue.shape, smooth, axes, checked, terms };
-  return analyticLoss(config, { target: yTrue, absTarget: false }, strategy)(yPred);
+      autodiff: (axes) => ({
+        overlap: groupSum(mul(yTrue, yPred), axes),
+        total: add(groupSum(yTrue, axes), groupSum(yPred, axes)),
+      }),
+      terms: () => ({ reward: yTrue, constant: [yTrue] }),
+      fused: { target: yTrue, absTarget: false },
+    },
+    options,
+    strategy,
+  );
 }

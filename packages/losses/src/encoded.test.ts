@@ -1,16 +1,13 @@
-import '@tensorflow/tfjs-backend-cpu';
-import { memory, setBackend, tensor, train } from '@tensorflow/tfjs-core';
-import { layers, sequential } from '@tensorflow/tfjs-layers'; // also registers op gradients
-import { beforeAll, describe, expect, it } from 'vitest';
+import '../test/cpu-backend.js';
+import { memory, tensor, train } from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-layers'; // registers the op gradients
+import { describe, expect, it } from 'vitest';
+import { pixelModel } from '../test/pixel-model.js';
 import {
   encodedRewardPenaltyDiceLoss,
   encodeTargetAndMap,
   rewardPenaltyDiceLoss,
 } from './index.js';
-
-beforeAll(async () => {
-  await setBackend('cpu');
-});
 
 describe('encodeTargetAndMap / encodedRewardPenaltyDiceLoss', () => {
   const shape = [2, 3, 1];
@@ -57,17 +54,7 @@ describe('encodeTargetAndMap / encodedRewardPenaltyDiceLoss', () => {
       [4, 6, 6, 1],
     );
     const x = map; // the input shows where the target is; the model must learn to say so
-    const model = sequential({
-      layers: [
-        layers.conv2d({
-          inputShape: [6, 6, 1],
-          filters: 1,
-          kernelSize: 1,
-          activation: 'sigmoid',
-          kernelInitializer: 'zeros',
-        }),
-      ],
-    });
+    const model = pixelModel();
     model.compile({ optimizer: train.adam(0.1), loss: encodedRewardPenaltyDiceLoss() });
     const history = await model.fit(x, encodeTargetAndMap(target, map), {
       epochs: 40,

@@ -1,12 +1,8 @@
 // Only tfjs-core and a backend: no op gradients are registered in this test file's process.
-import '@tensorflow/tfjs-backend-cpu';
-import { getGradient, grad, setBackend, type Tensor, tensor2d } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import '../test/cpu-backend.js';
+import { getGradient, grad, type Tensor, tensor2d } from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
 import { diceLoss, rewardPenaltyDiceLoss, softDiceLoss, weightedCrossEntropy } from './index.js';
-
-beforeAll(async () => {
-  await setBackend('cpu');
-});
 
 const y = tensor2d([[1, 1, 0, 0]]);
 const p = tensor2d([[0.9, 0.6, 0.4, 0.1]]);

@@ -1,12 +1,8 @@
-import '@tensorflow/tfjs-backend-cpu';
-import { memory, setBackend, tensor, tensor2d } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { prng, rewardPenaltyDice64 } from '../test/float64.js';
+import '../test/cpu-backend.js';
+import { memory, tensor, tensor2d } from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { prng, rewardPenaltyDice64, sizeOf } from '../test/float64.js';
 import { diceCoefficient, rewardPenaltyDice } from './index.js';
-
-beforeAll(async () => {
-  await setBackend('cpu');
-});
 
 describe('diceCoefficient (Eq. 5) and rewardPenaltyDice (Eq. 6)', () => {
   it('match hand-derived values', () => {
@@ -70,7 +66,7 @@ describe('diceCoefficient (Eq. 5) and rewardPenaltyDice (Eq. 6)', () => {
       [1, 2, 3, 2],
       [1, 2, 2, 2, 3],
     ]) {
-      const n = shape.reduce((a, b) => a * b, 1);
+      const n = sizeOf(shape);
       const yv = Array.from({ length: n }, () => (rand() < 0.4 ? 1 : 0));
       const pv = Array.from({ length: n }, () => rand());
       const mv = yv.map((v) => (v ? 0.2 + 0.8 * rand() : rand() < 0.5 ? -1 : 0.3));

@@ -1,4 +1,4 @@
-import '@tensorflow/tfjs-backend-cpu';
+import '../test/cpu-backend.js';
 import {
   cast,
   clone,
@@ -6,19 +6,14 @@ import {
   memory,
   mul,
   randomUniform,
-  setBackend,
   sub,
   tensor,
   tidy,
   train,
 } from '@tensorflow/tfjs-core';
-import { layers, sequential } from '@tensorflow/tfjs-layers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { pixelModel } from '../test/pixel-model.js';
 import { packedRewardPenaltyDiceLoss, packTargetAndMap, rewardPenaltyDiceLoss } from './index.js';
-
-beforeAll(async () => {
-  await setBackend('cpu');
-});
 
 describe('packTargetAndMap / packedRewardPenaltyDiceLoss', () => {
   it('packs target then map on the last axis', () => {
@@ -59,17 +54,7 @@ describe('packTargetAndMap / packedRewardPenaltyDiceLoss', () => {
     const x = tidy(() => sub(mul(y, 2), 1));
     const m = tidy(() => sub(mul(y, 2), 1)); // reward 1 where marked, penalty −1 elsewhere
     const packed = packTargetAndMap(y, m);
-    const model = sequential({
-      layers: [
-        layers.conv2d({
-          inputShape: [6, 6, 1],
-          filters: 1,
-          kernelSize: 1,
-          activation: 'sigmoid',
-          kernelInitializer: 'zeros',
-        }),
-      ],
-    });
+    const model = pixelModel();
     model.compile({ optimizer: train.adam(0.1), loss: packedRewardPenaltyDiceLoss() });
     const dataset = {
       size: 1,

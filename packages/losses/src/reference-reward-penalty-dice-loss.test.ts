@@ -1,24 +1,19 @@
-import '@tensorflow/tfjs-backend-cpu';
+import '../test/cpu-backend.js';
 // Autodiff needs the op gradients, which tfjs-core alone does not register.
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { referenceTarget } from '@rpdl/rpmap';
+import { memory, type Tensor, tensor, tensor2d } from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
 import {
-  grad,
-  memory,
-  setBackend,
-  type Tensor,
-  tensor,
-  tensor2d,
-  tidy,
-} from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { maxError, prng, referenceLoss64, rewardPenaltyDiceLoss64 } from '../test/float64.js';
+  maxError,
+  prng,
+  referenceLoss64,
+  rewardPenaltyDiceLoss64,
+  sizeOf,
+} from '../test/float64.js';
+import { GROUPINGS, gradientAt, VARIANTS, variantArgs } from '../test/variants.js';
 import { referenceRewardPenaltyDiceLoss } from './index.js';
 import { referenceRewardPenaltyDiceLossWith } from './reference-reward-penalty-dice-loss.js';
-
-beforeAll(async () => {
-  await setBackend('cpu');
-});
 
 describe('referenceRewardPenaltyDiceLoss', () => {
   it('matches a hand-derived value', () => {
@@ -62,23 +57,18 @@ describe('referenceRewardPenaltyDiceLoss', () => {
       [2, 3, 2, 1],
       [1, 2, 2, 2, 2],
     ]) {
-      for (const grouping of [{}, { perSample: true }, { perChannel: true }]) {
-        const n = shape.reduce((a, b) => a * b, 1);
+      for (const grouping of GROUPINGS) {
+        const n = sizeOf(shape);
         const tv = Array.from({ length: n }, () => [1, 3 / 7, 0, -1][Math.floor(rand() * 4)]!);
         const pv = Array.from({ length: n }, () => rand());
         const ref = referenceLoss64(tv, pv, shape, 1, grouping);
         const tt = tensor(tv, shape);
         const pt = tensor(pv, shape);
-        const variants = [
-          (q: Tensor) => referenceRewardPenaltyDiceLoss(tt, q, grouping),
-          (q: Tensor) => referenceRewardPenaltyDiceLossWith(tt, q, grouping, 'elementwise'),
-          (q: Tensor) =>
-            referenceRewardPenaltyDiceLoss(tt, q, { ...grouping, gradient: 'autodiff' }),
-        ];
-        for (const loss of variants) {
+        for (const variant of VARIANTS) {
+          const options = variantArgs({ ...grouping, variant });
+          const loss = (q: Tensor) => referenceRewardPenaltyDiceLossWith(tt, q, ...options);
           expect(Math.abs(loss(pt).dataSync()[0]! - ref.loss)).toBeLessThan(1e-6);
-          const g = tidy(() => grad(loss)(pt).dataSync());
-          expect(maxError(g, ref.grad)).toBeLessThan(1e-6);
+          expect(maxError(gradientAt(loss, pt), ref.grad)).toBeLessThan(1e-6);
         }
       }
     }

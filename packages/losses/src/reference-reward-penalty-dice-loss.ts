@@ -1,18 +1,10 @@
-import { abs, add, mul, type Scalar, type Tensor, tidy } from '@tensorflow/tfjs-core';
-import { type AnalyticStrategy, analyticLoss } from './analytic-ratio.js';
-import { smoothedRatioLoss } from './dice-ratio.js';
-import { assertGradientsRegistered, RATIO_KERNELS } from './gradient-check.js';
-import { type GradientMode, resolveGradientMode } from './gradient-mode.js';
-import { assertGrouping, type GroupingOptions, groupSum, reductionAxes } from './grouping.js';
-import {
-  assertSameShape,
-  assertSmooth,
-  type CheckedInputs,
-  resolveValidate,
-  type ValidationOptions,
-} from './validate.js';
+import { abs, add, mul, type Scalar, type Tensor } from '@tensorflow/tfjs-core';
+import type { AnalyticStrategy } from './analytic-ratio.js';
+import { type DiceTypeLossOptions, diceTypeLoss } from './dice-type-loss.js';
+import type { GradientMode } from './gradient-mode.js';
+import { groupSum } from './grouping.js';
 
-export interface ReferenceRewardPenaltyDiceLossOptions extends GroupingOptions, ValidationOptions {
+export interface ReferenceRewardPenaltyDiceLossOptions extends DiceTypeLossOptions {
   /** Added to numerator and denominator. Default 1, the authors' code. */
   smooth?: number;
   /**
@@ -59,29 +51,21 @@ export function referenceRewardPenaltyDiceLossWith(
   options: ReferenceRewardPenaltyDiceLossOptions,
   strategy?: AnalyticStrategy,
 ): Scalar {
-  const fn = 'referenceRewardPenaltyDiceLoss';
-  const smooth = options.smooth ?? 1;
-  assertSmooth(fn, smooth);
-  assertGrouping(fn, options);
-  const tensors = { target, yPred };
-  assertSameShape(fn, tensors);
-  const gradient = resolveGradientMode(fn, options.gradient, yPred);
-  // T mixes target and map (values up to K/divisor and the penalty), so only P has a range rule.
-  const checked: CheckedInputs = {
-    tensors,
-    rules: { yPred: 'probability' },
-    validate: resolveValidate(fn, options),
-  };
-  const axes = reductionAxes(target.rank, options);
-  if (gradient === 'autodiff') {
-    assertGradientsRegistered(fn, [...RATIO_KERNELS, 'Abs']);
-    return tidy(() => {
-      const overlap = groupSum(mul(target, yPred), axes);
-      const total = add(groupSum(abs(target), axes), groupSum(yPred, axes));
-      return smoothedRatioLoss(fn, overlap, total, smooth, checked);
-    });
-  }
-  const terms = () => ({ reward: target, constant: [abs(target)] as [Tensor] });
-  const config = { fn, shape: target.shape, smooth, axes, checked, terms };
-  return analyticLoss(config, { target, absTarget: true }, strategy)(yPred);
+  return diceTypeLoss(
+    {
+      fn: 'referenceRewardPenaltyDiceLoss',
+      tensors: { target, yPred },
+      // T mixes target and map (values up to K/divisor and the penalty), so only P has a range rule.
+      rules: { yPred: 'probability' },
+      autodiffKernels: ['Abs'],
+      autodiff: (axes) => ({
+        overlap: groupSum(mul(target, yPred), axes),
+        total: add(groupSum(abs(target), axes), groupSum(yPred, axes)),
+      }),
+      terms: () => ({ reward: target, constant: [abs(target)] }),
+      fused: { target, absTarget: true },
+    },
+    options,
+    strategy,
+  );
 }

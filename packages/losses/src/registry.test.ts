@@ -1,6 +1,6 @@
-import '@tensorflow/tfjs-backend-cpu';
-import { memory, setBackend, tensor2d } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import '../test/cpu-backend.js';
+import { memory, tensor2d } from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
 import {
   diceLoss,
   getLoss,
@@ -12,10 +12,6 @@ import {
   softDiceLoss,
   weightedCrossEntropy,
 } from './index.js';
-
-beforeAll(async () => {
-  await setBackend('cpu');
-});
 
 const y = tensor2d([[1, 1, 0, 0]]);
 const soft = tensor2d([[1, 2 / 3, 1 / 3, 0]]);

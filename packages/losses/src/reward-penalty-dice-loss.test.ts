@@ -1,23 +1,23 @@
-import '@tensorflow/tfjs-backend-cpu';
+import '../test/cpu-backend.js';
 // Autodiff needs the op gradients, which tfjs-core alone does not register.
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
-import {
-  grad,
-  memory,
-  setBackend,
-  type Tensor,
-  tensor,
-  tensor2d,
-  tidy,
-} from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { grad, memory, type Tensor, tensor, tensor2d, tidy } from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
 import {
   diceLoss64,
   maxError,
   prng,
   referenceLoss64,
   rewardPenaltyDiceLoss64,
+  sizeOf,
 } from '../test/float64.js';
+import {
+  GROUPINGS,
+  gradientAt,
+  VARIANTS,
+  type VariantOptions,
+  variantArgs,
+} from '../test/variants.js';
 import { preferredStrategy } from './analytic-ratio.js';
 import { rewardPenaltyDiceLoss } from './index.js';
 import {
@@ -25,32 +25,14 @@ import {
   rewardPenaltyDiceLossWith,
 } from './reward-penalty-dice-loss.js';
 
-beforeAll(async () => {
-  await setBackend('cpu');
-});
+type Options = VariantOptions<RewardPenaltyDiceLossOptions>;
 
-/**
- * The three ways the loss can run: the analytic gradient as the backend prefers it (a fused loop
- * on cpu), the analytic gradient in tfjs element-wise ops (as on GPU backends), and tfjs autodiff.
- */
-const VARIANTS = ['analytic', 'elementwise', 'autodiff'] as const;
-type Variant = (typeof VARIANTS)[number];
-type Options = Omit<RewardPenaltyDiceLossOptions, 'gradient'> & { variant?: Variant };
-
-function rpdl(y: Tensor, p: Tensor, m: Tensor, { variant = 'analytic', ...rest }: Options = {}) {
-  if (variant === 'autodiff')
-    return rewardPenaltyDiceLoss(y, p, m, { ...rest, gradient: 'autodiff' });
-  return rewardPenaltyDiceLossWith(
-    y,
-    p,
-    m,
-    rest,
-    variant === 'elementwise' ? 'elementwise' : undefined,
-  );
+function rpdl(y: Tensor, p: Tensor, m: Tensor, options: Options = {}) {
+  return rewardPenaltyDiceLossWith(y, p, m, ...variantArgs(options));
 }
 
 function gradOf(y: Tensor, p: Tensor, m: Tensor, options: Options): Float32Array {
-  return tidy(() => grad((q: Tensor) => rpdl(y, q, m, options))(p).dataSync()) as Float32Array;
+  return gradientAt((q) => rpdl(y, q, m, options), p);
 }
 
 describe('rewardPenaltyDiceLoss', () => {
@@ -88,13 +70,8 @@ describe('rewardPenaltyDiceLoss', () => {
       [2, 2, 3, 2, 2],
     ];
     for (const shape of shapes) {
-      for (const grouping of [
-        {},
-        { perSample: true },
-        { perChannel: true },
-        { perSample: true, perChannel: true },
-      ]) {
-        const n = shape.reduce((a, b) => a * b, 1);
+      for (const grouping of GROUPINGS) {
+        const n = sizeOf(shape);
         const yv = Array.from({ length: n }, () => (rand() < 0.4 ? 1 : 0));
         const pv = Array.from({ length: n }, () => rand());
         // a map like Fig. 2's: positive where marked, the penalty −1 or 0 elsewhere

@@ -1,19 +1,10 @@
-import { abs, add, mul, type Scalar, type Tensor, tidy } from '@tensorflow/tfjs-core';
-import { type AnalyticStrategy, analyticLoss, rewardPenaltyTerms } from './analytic-ratio.js';
-import { smoothedRatioLoss } from './dice-ratio.js';
-import { assertGradientsRegistered, RATIO_KERNELS } from './gradient-check.js';
-import { type GradientMode, resolveGradientMode } from './gradient-mode.js';
-import { assertGrouping, type GroupingOptions, groupSum, reductionAxes } from './grouping.js';
-import {
-  assertMapDtype,
-  assertSameShape,
-  assertSmooth,
-  type CheckedInputs,
-  resolveValidate,
-  type ValidationOptions,
-} from './validate.js';
+import { abs, add, mul, type Scalar, type Tensor } from '@tensorflow/tfjs-core';
+import { type AnalyticStrategy, rewardPenaltyTerms } from './analytic-ratio.js';
+import { type DiceTypeLossOptions, diceTypeLoss } from './dice-type-loss.js';
+import type { GradientMode } from './gradient-mode.js';
+import { groupSum } from './grouping.js';
 
-export interface RewardPenaltyDiceLossOptions extends GroupingOptions, ValidationOptions {
+export interface RewardPenaltyDiceLossOptions extends DiceTypeLossOptions {
   /** Added to numerator and denominator (paper Eq. 3's ε). Default 1, the authors' code. */
   smooth?: number;
   /**
@@ -66,31 +57,21 @@ export function rewardPenaltyDiceLossWith(
   options: RewardPenaltyDiceLossOptions,
   strategy?: AnalyticStrategy,
 ): Scalar {
-  const fn = 'rewardPenaltyDiceLoss';
-  const smooth = options.smooth ?? 1;
-  assertSmooth(fn, smooth);
-  assertGrouping(fn, options);
-  const tensors = { yTrue, yPred, rpMap };
-  assertSameShape(fn, tensors);
-  assertMapDtype(fn, 'rpMap', rpMap);
-  const gradient = resolveGradientMode(fn, options.gradient, yPred);
-  const checked: CheckedInputs = {
-    tensors,
-    rules: { yTrue: 'binary', yPred: 'probability', rpMap: 'map' },
-    validate: resolveValidate(fn, options),
-  };
-  const axes = reductionAxes(yTrue.rank, options);
-  if (gradient === 'autodiff') {
-    assertGradientsRegistered(fn, [...RATIO_KERNELS, 'Abs']);
-    return tidy(() => {
-      const absMap = abs(rpMap);
-      const overlap = groupSum(mul(mul(yTrue, rpMap), yPred), axes);
-      const total = groupSum(mul(add(yTrue, yPred), absMap), axes);
-      return smoothedRatioLoss(fn, overlap, total, smooth, checked);
-    });
-  }
-  const terms = rewardPenaltyTerms(yTrue, rpMap);
-  const config = { fn, shape: yTrue.shape, smooth, axes, checked, terms };
-  const fused = { target: yTrue, map: rpMap, absTarget: false };
-  return analyticLoss(config, fused, strategy)(yPred);
+  return diceTypeLoss(
+    {
+      fn: 'rewardPenaltyDiceLoss',
+      tensors: { yTrue, yPred, rpMap },
+      rules: { yTrue: 'binary', yPred: 'probability', rpMap: 'map' },
+      map: 'rpMap',
+      autodiffKernels: ['Abs'],
+      autodiff: (axes) => ({
+        overlap: groupSum(mul(mul(yTrue, rpMap), yPred), axes),
+        total: groupSum(mul(add(yTrue, yPred), abs(rpMap)), axes),
+      }),
+      terms: rewardPenaltyTerms(yTrue, rpMap),
+      fused: { target: yTrue, map: rpMap, absTarget: false },
+    },
+    options,
+    strategy,
+  );
 }

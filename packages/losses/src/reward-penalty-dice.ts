@@ -1,23 +1,6 @@
-import {
-  abs,
-  add,
-  cast,
-  greaterEqual,
-  mul,
-  type Scalar,
-  sum,
-  type Tensor,
-  tidy,
-} from '@tensorflow/tfjs-core';
-import { assertThreshold, type ThresholdOptions } from './dice-coefficient.js';
-import { ratioMetric } from './dice-ratio.js';
-import { groupSum, reductionAxes } from './grouping.js';
-import {
-  assertMapDtype,
-  assertSameShape,
-  type CheckedInputs,
-  resolveValidate,
-} from './validate.js';
+import { abs, add, mul, type Scalar, type Tensor } from '@tensorflow/tfjs-core';
+import { type ThresholdOptions, thresholdedRatioMetric } from './dice-coefficient.js';
+import { groupSum } from './grouping.js';
 
 /**
  * Reward-penalty Dice coefficient, paper Eq. 6:
@@ -40,22 +23,17 @@ export function rewardPenaltyDice(
   rpMap: Tensor,
   options: ThresholdOptions = {},
 ): Scalar {
-  const fn = 'rewardPenaltyDice';
-  const threshold = assertThreshold(fn, options);
-  const inputs = { yTrue, yPred, rpMap };
-  assertSameShape(fn, inputs);
-  assertMapDtype(fn, 'rpMap', rpMap);
-  const checked: CheckedInputs = {
-    tensors: inputs,
-    rules: { yTrue: 'binary', yPred: 'probability', rpMap: 'map' },
-    validate: resolveValidate(fn, options),
-  };
-  return tidy(() => {
-    const axes = reductionAxes(yTrue.rank, options);
-    const binary = cast(greaterEqual(yPred, threshold), 'float32');
-    const absMap = abs(rpMap);
-    const overlap = groupSum(mul(mul(yTrue, binary), rpMap), axes);
-    const total = groupSum(mul(add(yTrue, binary), absMap), axes);
-    return ratioMetric(fn, overlap, total, [sum(mul(yPred, 0))], checked);
-  });
+  return thresholdedRatioMetric(
+    {
+      fn: 'rewardPenaltyDice',
+      tensors: { yTrue, yPred, rpMap },
+      rules: { yTrue: 'binary', yPred: 'probability', rpMap: 'map' },
+      map: 'rpMap',
+      sums: (binary, axes) => ({
+        overlap: groupSum(mul(mul(yTrue, binary), rpMap), axes),
+        total: groupSum(mul(add(yTrue, binary), abs(rpMap)), axes),
+      }),
+    },
+    options,
+  );
 }

@@ -1,35 +1,27 @@
-import '@tensorflow/tfjs-backend-cpu';
+import '../test/cpu-backend.js';
 // Autodiff needs the op gradients, which tfjs-core alone does not register.
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+import { grad, memory, type Tensor, tensor, tensor2d, tidy } from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { maxError, prng, SHAPES_RANK_2_TO_5, sizeOf, softDiceLoss64 } from '../test/float64.js';
 import {
-  grad,
-  memory,
-  setBackend,
-  type Tensor,
-  tensor,
-  tensor2d,
-  tidy,
-} from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { maxError, prng, softDiceLoss64 } from '../test/float64.js';
+  GROUPINGS,
+  gradientAt,
+  VARIANTS,
+  type VariantOptions,
+  variantArgs,
+} from '../test/variants.js';
 import { diceLoss, softDiceLoss } from './index.js';
 import { type SoftDiceLossOptions, softDiceLossWith } from './soft-dice-loss.js';
 
-beforeAll(async () => {
-  await setBackend('cpu');
-});
+type Options = VariantOptions<SoftDiceLossOptions>;
 
-const VARIANTS = ['analytic', 'elementwise', 'autodiff'] as const;
-type Variant = (typeof VARIANTS)[number];
-type Options = Omit<SoftDiceLossOptions, 'gradient'> & { variant?: Variant };
-
-function soft(y: Tensor, p: Tensor, { variant = 'analytic', ...rest }: Options = {}) {
-  if (variant === 'autodiff') return softDiceLoss(y, p, { ...rest, gradient: 'autodiff' });
-  return softDiceLossWith(y, p, rest, variant === 'elementwise' ? 'elementwise' : undefined);
+function soft(y: Tensor, p: Tensor, options: Options = {}) {
+  return softDiceLossWith(y, p, ...variantArgs(options));
 }
 
 function gradOf(y: Tensor, p: Tensor, options: Options): Float32Array {
-  return tidy(() => grad((q: Tensor) => soft(y, q, options))(p).dataSync()) as Float32Array;
+  return gradientAt((q) => soft(y, q, options), p);
 }
 
 describe('softDiceLoss', () => {
@@ -74,19 +66,9 @@ describe('softDiceLoss', () => {
 
   it('agrees with a float64 reference in value and gradient, ranks 2–5, every grouping', () => {
     const rand = prng(41);
-    for (const shape of [
-      [4, 3],
-      [2, 3, 2],
-      [2, 2, 2, 3],
-      [2, 2, 2, 2, 2],
-    ]) {
-      for (const grouping of [
-        {},
-        { perSample: true },
-        { perChannel: true },
-        { perSample: true, perChannel: true },
-      ]) {
-        const n = shape.reduce((a, b) => a * b, 1);
+    for (const shape of SHAPES_RANK_2_TO_5) {
+      for (const grouping of GROUPINGS) {
+        const n = sizeOf(shape);
         // soft targets: fractions of 5 annotators
         const yv = Array.from({ length: n }, () => Math.floor(rand() * 6) / 5);
         const pv = Array.from({ length: n }, () => rand());

@@ -8,23 +8,14 @@ import {
   type Scalar,
   sub,
   type Tensor,
-  tidy,
   where,
 } from '@tensorflow/tfjs-core';
-import { type AnalyticStrategy, analyticLoss, type RatioTerms } from './analytic-ratio.js';
-import { smoothedRatioLoss } from './dice-ratio.js';
-import { assertGradientsRegistered, RATIO_KERNELS } from './gradient-check.js';
-import { type GradientMode, resolveGradientMode } from './gradient-mode.js';
-import { assertGrouping, type GroupingOptions, groupSum, reductionAxes } from './grouping.js';
-import {
-  assertSameShape,
-  assertSmooth,
-  type CheckedInputs,
-  resolveValidate,
-  type ValidationOptions,
-} from './validate.js';
+import type { AnalyticStrategy } from './analytic-ratio.js';
+import { type DiceTypeLossOptions, diceTypeLoss } from './dice-type-loss.js';
+import type { GradientMode } from './gradient-mode.js';
+import { groupSum } from './grouping.js';
 
-export interface SoftDiceLossOptions extends GroupingOptions, ValidationOptions {
+export interface SoftDiceLossOptions extends DiceTypeLossOptions {
   /** s, added to numerator and denominator. Default 1, as the other Dice-type losses. */
   smooth?: number;
   /**
@@ -72,38 +63,27 @@ export function softDiceLossWith(
   options: SoftDiceLossOptions,
   strategy?: AnalyticStrategy,
 ): Scalar {
-  const fn = 'softDiceLoss';
-  const smooth = options.smooth ?? 1;
-  assertSmooth(fn, smooth);
-  assertGrouping(fn, options);
-  const tensors = { yTrue, yPred };
-  assertSameShape(fn, tensors);
-  const gradient = resolveGradientMode(fn, options.gradient, yPred);
-  const checked: CheckedInputs = {
-    tensors,
-    rules: { yTrue: 'soft', yPred: 'probability' },
-    validate: resolveValidate(fn, options),
-  };
-  const axes = reductionAxes(yTrue.rank, options);
-  if (gradient === 'autodiff') {
-    assertGradientsRegistered(fn, [...RATIO_KERNELS, 'Abs']);
-    return tidy(() => {
-      // The formula as written: the overlap is (Σ P + Σ Y − Σ |P − Y|) / 2.
-      const sums = add(groupSum(yPred, axes), groupSum(yTrue, axes));
-      const overlap = mul(sub(sums, groupSum(abs(sub(yPred, yTrue)), axes)), 0.5);
-      return smoothedRatioLoss(fn, overlap, sums, smooth, checked);
-    });
-  }
-  const terms = (p: Tensor): RatioTerms => ({
-    // ∂min(P, Y)/∂P: 1 where P < Y, 0 where P > Y, ½ where they are equal
-    reward: where(less(p, yTrue), 1, where(greater(p, yTrue), 0, 0.5)),
-    overlap: minimum(p, yTrue),
-    constant: [yTrue],
-  });
-  const config = { fn, shape: yTrue.shape, smooth, axes, checked, terms };
-  return analyticLoss(
-    config,
-    { target: yTrue, absTarget: false, overlap: 'minimum' },
+  return diceTypeLoss(
+    {
+      fn: 'softDiceLoss',
+      tensors: { yTrue, yPred },
+      rules: { yTrue: 'soft', yPred: 'probability' },
+      autodiffKernels: ['Abs'],
+      autodiff: (axes) => {
+        // The formula as written: the overlap is (Σ P + Σ Y − Σ |P − Y|) / 2.
+        const sums = add(groupSum(yPred, axes), groupSum(yTrue, axes));
+        const overlap = mul(sub(sums, groupSum(abs(sub(yPred, yTrue)), axes)), 0.5);
+        return { overlap, total: sums };
+      },
+      terms: (p) => ({
+        // ∂min(P, Y)/∂P: 1 where P < Y, 0 where P > Y, ½ where they are equal
+        reward: where(less(p, yTrue), 1, where(greater(p, yTrue), 0, 0.5)),
+        overlap: minimum(p, yTrue),
+        constant: [yTrue],
+      }),
+      fused: { target: yTrue, absTarget: false, overlap: 'minimum' },
+    },
+    options,
     strategy,
-  )(yPred);
+  );
 }

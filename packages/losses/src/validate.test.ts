@@ -1,7 +1,7 @@
-import '@tensorflow/tfjs-backend-cpu';
+import '../test/cpu-backend.js';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
-import { engine, grad, setBackend, type Tensor, tensor2d, tidy } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { engine, grad, type Tensor, tensor2d, tidy } from '@tensorflow/tfjs-core';
+import { describe, expect, it, vi } from 'vitest';
 import { diceLossWith } from './dice-loss.js';
 import {
   diceCoefficient,
@@ -13,10 +13,6 @@ import {
   weightedCrossEntropy,
 } from './index.js';
 import { rewardPenaltyDiceLossWith } from './reward-penalty-dice-loss.js';
-
-beforeAll(async () => {
-  await setBackend('cpu');
-});
 
 const y = tensor2d([[1, 1, 0, 0]]);
 const p = tensor2d([[0.9, 0.6, 0.4, 0.1]]);

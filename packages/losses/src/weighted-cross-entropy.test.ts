@@ -1,22 +1,10 @@
-import '@tensorflow/tfjs-backend-cpu';
+import '../test/cpu-backend.js';
 // Autodiff needs the op gradients, which tfjs-core alone does not register.
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
-import {
-  grad,
-  memory,
-  setBackend,
-  type Tensor,
-  tensor,
-  tensor2d,
-  tidy,
-} from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { prng, weightedCrossEntropy64 } from '../test/float64.js';
+import { grad, memory, type Tensor, tensor, tensor2d, tidy } from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { prng, sizeOf, weightedCrossEntropy64 } from '../test/float64.js';
 import { foregroundWeight, weightedCrossEntropy } from './index.js';
-
-beforeAll(async () => {
-  await setBackend('cpu');
-});
 
 describe('weightedCrossEntropy', () => {
   it('matches hand-derived values (Eq. 1)', () => {
@@ -55,7 +43,7 @@ describe('weightedCrossEntropy', () => {
       [2, 2, 3, 1],
       [1, 2, 2, 2, 2],
     ]) {
-      const n = shape.reduce((a, b) => a * b, 1);
+      const n = sizeOf(shape);
       const yv = Array.from({ length: n }, () => (rand() < 0.3 ? 1 : 0));
       const pv = Array.from({ length: n }, () => 0.02 + 0.96 * rand());
       for (const reduction of ['mean', 'sum'] as const) {

@@ -6,6 +6,19 @@ export { prng };
  * loops, so the tfjs float32 versions can be checked against an independent computation.
  */
 
+/** One shape of each accepted rank, 2 to 5, channels last. */
+export const SHAPES_RANK_2_TO_5: readonly number[][] = [
+  [4, 3],
+  [2, 3, 2],
+  [2, 2, 2, 3],
+  [2, 2, 2, 2, 2],
+];
+
+/** The number of elements of a tensor of `shape`. */
+export function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
 export interface Grouping {
   perSample?: boolean;
   perChannel?: boolean;
@@ -13,7 +26,7 @@ export interface Grouping {
 
 /** Group index of every flat (C-order) element; groups as in `GroupingOptions`. */
 export function groupIndex(shape: readonly number[], grouping: Grouping): Int32Array {
-  const size = shape.reduce((a, b) => a * b, 1);
+  const size = sizeOf(shape);
   const batch = shape[0]!;
   const channels = shape[shape.length - 1]!;
   const perBatchItem = size / batch;

@@ -1,4 +1,4 @@
-import { type Tensor, tensor } from '@tensorflow/tfjs-core';
+import { grad, mul, sum, type Tensor, tensor, tidy } from '@tensorflow/tfjs-core';
 
 import { prng } from '../../../tooling/testing/prng.js';
 
@@ -50,4 +50,44 @@ export function centralDifferences(
     minus[i] = (minus[i] as number) - h;
     return (f(plus) - f(minus)) / (2 * h);
   });
+}
+
+/**
+ * How far tfjs's gradient of `Σ w·f(x)` (w a fixed random weight, so every output counts) lies
+ * from its central differences with step `h`, at a random x in [−2, 2]; ≤ 0 means within
+ * `abs + rel·|numeric|` everywhere (see {@link worstViolation}).
+ *
+ * @example
+ * const violation = gradientViolation((x) => relu(x), [1, 2, 2], { seeds: [1, 2], h: 1e-2, abs: 1e-3 });
+ * expect(violation).toBeLessThanOrEqual(0);
+ */
+export function gradientViolation(
+  f: (x: Tensor) => Tensor,
+  shape: number[],
+  { seeds: [weightSeed, startSeed], h, abs, rel }: GradientCheck,
+): number {
+  const weights = randomTensor(shape, weightSeed);
+  const start = uniform(
+    shape.reduce((a, b) => a * b, 1),
+    startSeed,
+    -2,
+    2,
+  );
+  const loss = (x: Tensor) => sum(mul(f(x), weights)) as Tensor;
+  const analytic = tidy(() => grad(loss)(tensor(start, shape)).dataSync());
+  const numeric = centralDifferences(
+    (v) => tidy(() => loss(tensor(v, shape)).dataSync()[0] as number),
+    start,
+    h,
+  );
+  return worstViolation(analytic, numeric, { abs, rel });
+}
+
+export interface GradientCheck {
+  /** Seeds of the weights w and of the point x. */
+  seeds: [number, number];
+  /** The finite-difference step. */
+  h: number;
+  abs?: number;
+  rel?: number;
 }

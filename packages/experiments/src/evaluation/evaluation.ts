@@ -129,6 +129,16 @@ function referenceAnnotations(
   return all.filter((k) => annotators[k] !== held);
 }
 
+/** The annotations of case `c` a prediction is compared with, in {@link referenceAnnotations}' order. */
+function referenceMasks(
+  experiment: ExperimentId,
+  fold: number,
+  data: AnnotatedCases,
+  c: number,
+): Uint8Array[] {
+  return referenceAnnotations(experiment, fold, data, c).map((k) => data.cases[c]!.annotations[k]!);
+}
+
 function checkFold(experiment: ExperimentId, fold: number, data: EvaluationData): AnnotatedCases {
   const cases = asCases(data);
   const count = foldsOf(experiment, cases);
@@ -158,7 +168,7 @@ export function evaluateFold(
   const result: Comparison[] = [];
   for (const bone of testBones(experiment, fold, cases)) {
     const references = referenceAnnotations(experiment, fold, cases, bone);
-    const masks = references.map((k) => cases.cases[bone]!.annotations[k]!);
+    const masks = referenceMasks(experiment, fold, cases, bone);
     const map = rewardPenaltyMap(masks);
     const prediction = predictionFor(bone);
     references.forEach((surgeon, i) => {
@@ -189,9 +199,7 @@ export function scoreImages(
 ): ImageScore[] {
   const cases = checkFold(experiment, fold, data);
   return testBones(experiment, fold, cases).map((bone) => {
-    const masks = referenceAnnotations(experiment, fold, cases, bone).map(
-      (k) => cases.cases[bone]!.annotations[k]!,
-    );
+    const masks = referenceMasks(experiment, fold, cases, bone);
     const probability = probabilityFor(bone);
     return {
       bone,
@@ -236,11 +244,7 @@ function atlasPrediction(
     const atlas = majorityVote(cases.cases.flatMap((c, b) => (b === fold ? [] : c.annotations)));
     return () => atlas;
   }
-  const atlases = cases.cases.map((_, bone) =>
-    majorityVote(
-      referenceAnnotations(2, fold, cases, bone).map((k) => cases.cases[bone]!.annotations[k]!),
-    ),
-  );
+  const atlases = cases.cases.map((_, bone) => majorityVote(referenceMasks(2, fold, cases, bone)));
   return (bone) => atlases[bone]!;
 }
 

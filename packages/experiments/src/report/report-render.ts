@@ -151,20 +151,14 @@ export function reportTables(report: Report, options: { only?: 'overall' } = {})
   const overall = 'overall: mean of fold means ± mean of fold stds [pooled std]';
   if (exp1 && options.only !== 'overall') {
     const perFold = 'Experiment 1 (leave one bone out), per fold, Dice ± std';
-    const t1 = perFoldTable(
-      `Table I — ${perFold}`,
-      exp1,
-      ['unet3d', 'vnet3d'],
-      report.layout.bones,
-    );
-    if (t1) tables.push(t1);
-    const t2 = perFoldTable(
-      `Table II — ${perFold}`,
-      exp1,
-      ['isensee2017', 'myronenko2018'],
-      report.layout.bones,
-    );
-    if (t2) tables.push(t2);
+    const perFoldTables = [
+      ['Table I', ['unet3d', 'vnet3d']],
+      ['Table II', ['isensee2017', 'myronenko2018']],
+    ] as const;
+    for (const [name, models] of perFoldTables) {
+      const table = perFoldTable(`${name} — ${perFold}`, exp1, models, report.layout.bones);
+      if (table) tables.push(table);
+    }
   }
   if (exp1)
     tables.push(overallTable(`Table III — Experiment 1 (leave one bone out), ${overall}`, exp1));

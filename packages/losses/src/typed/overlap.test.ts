@@ -1,13 +1,9 @@
-import '@tensorflow/tfjs-backend-cpu';
-import { setBackend, tensor } from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import '../../test/cpu-backend.js';
+import { tensor } from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
 import { prng, rewardPenaltyDice64 } from '../../test/float64.js';
 import { diceCoefficient, rewardPenaltyDice as rewardPenaltyDiceTensor } from '../index.js';
 import { binarize, dice, rewardPenaltyDice } from '../metrics.js';
-
-beforeAll(async () => {
-  await setBackend('cpu');
-});
 
 describe('binarize', () => {
   it('marks p ≥ threshold as foreground, p = threshold included', () => {

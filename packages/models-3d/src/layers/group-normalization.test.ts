@@ -1,7 +1,13 @@
 import '@tensorflow/tfjs-backend-cpu';
-import { grad, mul, setBackend, sum, type Tensor, tensor, tidy } from '@tensorflow/tfjs-core';
+import { setBackend, type Tensor, tensor } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { centralDifferences, randomTensor, uniform, worstViolation } from '../../test/numeric.js';
+import {
+  type GradientCheck,
+  gradientViolation,
+  randomTensor,
+  uniform,
+  worstViolation,
+} from '../../test/numeric.js';
 import { GroupNormalization, groupNormalization } from './group-normalization.js';
 
 beforeAll(async () => {
@@ -52,18 +58,10 @@ describe('GroupNormalization', () => {
   });
 
   it('has gradients matching central differences for a single sample too', () => {
-    const shape = [1, 2, 1, 2, 4];
-    const weights = randomTensor(shape, 33);
-    const start = uniform(16, 34, -2, 2);
     const layer = groupNormalization({ groups: 2 });
-    const loss = (x: Tensor) => sum(mul(layer.apply(x) as Tensor, weights)) as Tensor;
-    const analytic = tidy(() => grad(loss)(tensor(start, shape)).dataSync());
-    const numeric = centralDifferences(
-      (v) => tidy(() => loss(tensor(v, shape)).dataSync()[0] as number),
-      start,
-      1e-2,
-    );
-    expect(worstViolation(analytic, numeric, { abs: 2e-3, rel: 2e-2 })).toBeLessThanOrEqual(0);
+    const check: GradientCheck = { seeds: [33, 34], h: 1e-2, abs: 2e-3, rel: 2e-2 };
+    const violation = gradientViolation((x) => layer.apply(x) as Tensor, [1, 2, 1, 2, 4], check);
+    expect(violation).toBeLessThanOrEqual(0);
   });
 
   it('behaves the same in training and inference', () => {
@@ -75,18 +73,10 @@ describe('GroupNormalization', () => {
   });
 
   it('has gradients matching central differences (float32: h 1e-2, rel 2e-2)', () => {
-    const shape = [2, 2, 1, 1, 4];
-    const weights = randomTensor(shape, 31);
-    const start = uniform(16, 32, -2, 2);
     const layer = groupNormalization({ groups: 2 });
-    const loss = (x: Tensor) => sum(mul(layer.apply(x) as Tensor, weights)) as Tensor;
-    const analytic = tidy(() => grad(loss)(tensor(start, shape)).dataSync());
-    const numeric = centralDifferences(
-      (v) => tidy(() => loss(tensor(v, shape)).dataSync()[0] as number),
-      start,
-      1e-2,
-    );
-    expect(worstViolation(analytic, numeric, { abs: 2e-3, rel: 2e-2 })).toBeLessThanOrEqual(0);
+    const check: GradientCheck = { seeds: [31, 32], h: 1e-2, abs: 2e-3, rel: 2e-2 };
+    const violation = gradientViolation((x) => layer.apply(x) as Tensor, [2, 2, 1, 1, 4], check);
+    expect(violation).toBeLessThanOrEqual(0);
   });
 
   it('counts 2·C parameters and requires groups to divide the channels', () => {
