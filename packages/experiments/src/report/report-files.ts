@@ -3,7 +3,7 @@ import { writeFileAtomic } from '@rpdl/atomic-fs';
 import { readBaselines } from '../evaluation/baselines.js';
 import { readManifest } from '../grid/manifest.js';
 import { describeSource } from '../runs/dataset-source.js';
-import { collectRunMetrics, } from '../runs/run-dir.js';
+import { collectRunMetrics } from '../runs/run-dir.js';
 import { learningCurveCharts } from './curves.js';
 import { renderFigureSvgs } from './figures.js';
 import { buildReport, type Report } from './report-data.js';
