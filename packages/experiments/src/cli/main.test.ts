@@ -4,21 +4,8 @@ import { join } from 'node:path';
 import { loadCmDataset } from '@rpdl/cm-dataset';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
+import { captureIo as capture } from '../../test/capture-io.js';
 import { main } from './main.js';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: {
-      stdout: { write: (s: string) => out.push(s) },
-      stderr: { write: (s: string) => err.push(s) },
-      env: {},
-    },
-    stdout: () => out.join(''),
-    stderr: () => err.join(''),
-  };
-}
 
 let root: string;
 beforeAll(async () => {

@@ -2,22 +2,9 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureIo as capture } from '../../test/capture-io.js';
 import type { RunMetrics } from '../runs/run-dir.js';
 import { main } from './main.js';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: {
-      stdout: { write: (s: string) => out.push(s) },
-      stderr: { write: (s: string) => err.push(s) },
-      env: {},
-    },
-    stdout: () => out.join(''),
-    stderr: () => err.join(''),
-  };
-}
 
 /** A NIfTI-1 single file (.nii): 348-byte header, 4-byte extension flag, voxels (x fastest). */
 function nifti(n: number, values: ArrayLike<number>, kind: 'float32' | 'uint8'): Uint8Array {

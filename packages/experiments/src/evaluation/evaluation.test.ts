@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { twoBonesThreeSurgeons, u8 } from '../../test/cm-fixture.js';
 import {
   type AnnotatedCases,
   atlasBaseline,
@@ -8,19 +9,7 @@ import {
   surgeonBaseline,
 } from './evaluation.js';
 
-const u8 = (...v: number[]) => Uint8Array.from(v);
-// 2 bones × 3 surgeons, 4 voxels; row = bone·3 + surgeon.
-const data = {
-  layout: { bones: 2, surgeons: 3 },
-  masks: [
-    u8(1, 1, 0, 0),
-    u8(1, 0, 0, 0),
-    u8(1, 1, 1, 0),
-    u8(0, 0, 1, 1),
-    u8(0, 0, 0, 1),
-    u8(0, 1, 1, 1),
-  ],
-};
+const data = twoBonesThreeSurgeons();
 
 describe("evaluateFold (the paper's protocol)", () => {
   it('Experiment 1: the held-out bone against each of its surgeries, map from those surgeries', () => {

@@ -1,24 +1,15 @@
 import { type TrainingCases, trainingCasesFromCm } from '@rpdl/cm-dataset';
 import { describe, expect, it } from 'vitest';
+import { twoBonesThreeSurgeons, u8 } from '../../test/cm-fixture.js';
 import { foldSplit } from './data-pipeline.js';
 import { foldTargets, fuseAnnotations } from './training-target.js';
-
-const u8 = (...v: number[]) => Uint8Array.from(v);
 
 /** 2 bones × 3 surgeons on 4 voxels (row = bone·3 + surgeon). */
 function cases(): TrainingCases {
   return trainingCasesFromCm({
-    layout: { bones: 2, surgeons: 3 },
+    ...twoBonesThreeSurgeons(),
     spatialShape: [1, 1, 4],
     inputs: [new Int8Array(4), new Int8Array(4)],
-    masks: [
-      u8(1, 1, 0, 0),
-      u8(1, 0, 0, 0),
-      u8(1, 1, 1, 0),
-      u8(0, 0, 1, 1),
-      u8(0, 0, 0, 1),
-      u8(0, 1, 1, 1),
-    ],
   });
 }
 

@@ -208,6 +208,11 @@ export async function runInWorkers(options: WorkerPoolOptions): Promise<void> {
 
     for (let i = 0; i < jobs; i++) {
       const child = fork(entry, [], {
+        // From the TypeScript sources (the monorepo's own tests), workers need the same loader
+        // and export condition as their parent; the published build forks plain JavaScript.
+        ...(extname(entry) === '.ts'
+          ? { execArgv: ['--import', 'tsx', '--conditions=@rpdl/source'] }
+          : {}),
         env: { ...options.env, OMP_NUM_THREADS: String(options.threadsPerJob) },
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         serialization: 'advanced',
