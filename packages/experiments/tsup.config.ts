@@ -1,9 +1,9 @@
 import { packageBuildConfig } from '../../tooling/tsup.config.ts';
 
 // The CLI entry is separate so that importing the library never parses argv or touches stdout.
-// `run-worker` is the module `--jobs` forks; `shims` gives the CommonJS build the
-// `import.meta.url` it is located from.
+// `run-worker` is the module `--jobs` forks, located from `import.meta.url` (the CommonJS build
+// gets it from the shim).
 export default packageBuildConfig({
   entry: { index: 'src/index.ts', cli: 'src/cli/main.ts', 'run-worker': 'src/runs/run-worker.ts' },
-  shims: true,
+  importMetaUrlShim: 'src/import-meta-url-shim.ts',
 });
