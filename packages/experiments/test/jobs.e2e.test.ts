@@ -156,7 +156,8 @@ describe('rpdl reproduce --jobs', () => {
       );
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(
-        /rpdl: run exp1\/unet3d\/dl\/fold-1 failed: Error: EEXIST: file already exists, mkdir /,
+        // The run's lock cleans the run directory first, and finds a file in its place.
+        /rpdl: run exp1\/unet3d\/dl\/fold-1 failed: Error: ENOTDIR: not a directory, scandir '[^']*fold-1'/,
       );
       expect(result.stderr).toContain('--resume continues the rest');
       expect(existsSync(join(out, 'report.json'))).toBe(false);
@@ -220,6 +221,8 @@ describe('rpdl reproduce --jobs', () => {
   it('rejects a job count below 1 as a usage error', async () => {
     const result = await runCli(['reproduce', '--jobs', '0']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('rpdl: --jobs must be in 1..256, got 0');
+    expect(result.stderr).toBe(
+      'rpdl reproduce: --jobs must be an integer in 1..256, got 0\nsee: rpdl help reproduce\n',
+    );
   });
 });
