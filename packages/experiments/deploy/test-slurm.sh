@@ -321,7 +321,8 @@ wait_job "$job"
 rerun_log="$tmp/jobs/rpdl-${job}_${requeued_task}.out"
 grep -q "shard $requeued_task/$tasks runs" "$rerun_log" ||
   fail "the resubmitted task did not run shard $requeued_task/$tasks"
-rerun_runs="$(grep -c '^\[' "$rerun_log" || true)"
+# Run result lines only ("[i/n] <run id>: …"); other bracketed lines are worker output.
+rerun_runs="$(grep -cE '^\[[0-9]+/[0-9]+\] ' "$rerun_log" || true)"
 rerun_finished="$(grep -c 'already finished' "$rerun_log" || true)"
 if [ "$rerun_runs" = 0 ] || [ "$rerun_finished" != "$rerun_runs" ]; then
   fail "the resubmitted shard should only have confirmed its $rerun_runs finished run(s)"

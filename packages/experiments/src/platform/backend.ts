@@ -242,13 +242,14 @@ async function selectOne(
   backend: Exclude<BackendName, 'auto'>,
   importer: ModuleImporter,
   env: Environment,
+  warn: boolean,
 ): Promise<Omit<BackendSelection, 'requested' | 'skipped'>> {
   switch (backend) {
     case 'cpu': {
       await load('cpu', '@tensorflow/tfjs-backend-cpu', importer);
       const nativeKernels = await registerNativeCpuKernels(importer, env);
       const warning = stockKernelWarning(nativeKernels);
-      if (warning) process.stderr.write(`${warning}\n`);
+      if (warning && warn) process.stderr.write(`${warning}\n`);
       await activate('cpu', 'cpu');
       return { chosen: 'cpu', tfjsBackend: 'cpu', nativeKernels };
     }
@@ -321,17 +322,23 @@ export const AUTO_ORDER: readonly Exclude<BackendName, 'auto'>[] = Object.freeze
  */
 export async function selectBackend(
   requested: BackendName,
-  options: { importer?: ModuleImporter; env?: Environment } = {},
+  options: {
+    importer?: ModuleImporter;
+    env?: Environment;
+    /** Print the stock-kernel warning (default); `--jobs` workers leave it to their parent. */
+    warnOnStockKernels?: boolean;
+  } = {},
 ): Promise<BackendSelection> {
   const importer = options.importer ?? defaultImporter;
   const env = options.env ?? process.env;
+  const warn = options.warnOnStockKernels ?? true;
   if (requested !== 'auto') {
-    return { requested, skipped: [], ...(await selectOne(requested, importer, env)) };
+    return { requested, skipped: [], ...(await selectOne(requested, importer, env, warn)) };
   }
   const skipped: BackendSelection['skipped'] = [];
   for (const backend of AUTO_ORDER) {
     try {
-      return { requested, skipped, ...(await selectOne(backend, importer, env)) };
+      return { requested, skipped, ...(await selectOne(backend, importer, env, warn)) };
     } catch (error) {
       if (!(error instanceof BackendUnavailableError) || backend === 'cpu') throw error;
       skipped.push({

@@ -43,7 +43,8 @@ async function serve(): Promise<void> {
   let current: number | null = null;
 
   const prepare = async (setup: WorkerSetup) => {
-    await selectBackend(setup.backend);
+    // The parent has printed the stock-kernel warning once for the whole reproduction.
+    await selectBackend(setup.backend, { warnOnStockKernels: false });
     return { setup, dataset: await loadDataset(setup.source) };
   };
 
