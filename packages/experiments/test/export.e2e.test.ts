@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import '@rpdl/models-3d/register';
 import { generatePhantom, normalizeInput, saveNpy } from '@rpdl/cm-dataset';
@@ -8,7 +8,7 @@ import { setBackend, type Tensor, tensor } from '@tensorflow/tfjs-core';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTempDir } from '../../../tooling/testing/temp-dir.js';
-import { loadRunModel } from '../src/cli/commands/trained-model.js';
+import { loadRunModel, loadTrainedModel } from '../src/cli/commands/trained-model.js';
 import { predictVolume } from '../src/runs/run-training.js';
 import { fileSystemModelIO } from '../src/runs/saved-model.js';
 import { runCli } from './cli-process.js';
@@ -34,6 +34,9 @@ describe('rpdl export', () => {
       const modelJson = JSON.parse(await readFile(join(exported, 'model.json'), 'utf8'));
       expect(modelJson.format).toBe('layers-model');
       expect(modelJson.weightsManifest[0].paths).toEqual(['./weights.bin']);
+      expect(modelJson.userDefinedMetadata).toEqual({
+        rpdl: { run: 'exp1/unet3d/rpdl/fold-0', input: 'cm-labels' },
+      });
       expect(existsSync(join(exported, 'weights.bin'))).toBe(true);
 
       const loaded = await loadLayersModel(fileSystemModelIO(exported));
@@ -73,6 +76,21 @@ describe('rpdl export', () => {
         expect(predicted.code, predicted.stderr).toBe(0);
       }
       expect((await readFile(fromExport)).equals(await readFile(fromRun))).toBe(true);
+
+      // Exports without the metadata (older ones, other tools) take label volumes; bad metadata is refused.
+      const rewritten = async (metadata: unknown) => {
+        const { userDefinedMetadata: _, ...rest } = modelJson;
+        const json = metadata === undefined ? rest : { ...rest, userDefinedMetadata: metadata };
+        await writeFile(join(exported, 'model.json'), JSON.stringify(json));
+      };
+      await rewritten(undefined);
+      const legacy = await loadTrainedModel(exported);
+      legacy.network.model.dispose();
+      expect([legacy.id, legacy.input]).toEqual(['model', 'cm-labels']);
+      await rewritten({ rpdl: { run: 'x', input: 'z-score' } });
+      await expect(loadTrainedModel(exported)).rejects.toThrow(
+        `--model ${exported}: model.json's userDefinedMetadata.rpdl is {"run":"x","input":"z-score"}; expected { "run": "<run id>", "input": "cm-labels" | "standardized" } as rpdl export writes it`,
+      );
 
       const neither = await runCli(['predict', '--model', root(), '--input', bone], STOCK);
       expect(neither.code).toBe(2);

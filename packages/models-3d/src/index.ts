@@ -59,6 +59,7 @@ export {
   buildSegmentationNetwork,
   type SegmentationLoss,
   type SegmentationNetwork,
+  segmentWith,
 } from './models/segmentation-network.js';
 export { type ResolvedUnetFamilyOptions, resolveUnetFamilyOptions } from './models/unet-family.js';
 export { unet3d } from './models/unet3d.js';

@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { saveNpy } from '@rpdl/cm-dataset';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureIo as capture } from '../../test/capture-io.js';
 import type { RunMetrics } from '../runs/run-dir.js';
@@ -117,6 +118,36 @@ describe('rpdl reproduce --data <folder of cases>', () => {
     ) as { input?: string; spatialShape: number[] };
     expect(config.input).toBe('standardized');
     expect(config.spatialShape).toEqual([16, 16, 16]);
+
+    // An exported model keeps the run's input rule: predict standardises the image for both forms.
+    const runDir = join(out, 'runs/exp1/unet3d/soft-dice/fold-5');
+    const exported = join(root, 'exported-soft-dice');
+    const e = capture();
+    expect(await main(['export', runDir, '--out', exported, '--backend', 'cpu'], e.io)).toBe(0);
+    const modelJson = JSON.parse(await readFile(join(exported, 'model.json'), 'utf8'));
+    expect(modelJson.userDefinedMetadata).toEqual({
+      rpdl: { run: 'exp1/unet3d/soft-dice/fold-5', input: 'standardized' },
+    });
+    const imagePath = join(root, 'image.npy');
+    await saveNpy(imagePath, {
+      dtype: 'float32',
+      shape: [16, 16, 16],
+      data: Float32Array.from({ length: 16 ** 3 }, (_, i) => 100 + 50 * Number(i % 16 > 7)),
+      fortranOrder: false,
+    });
+    const predicted: Buffer[] = [];
+    for (const [model, name] of [
+      [runDir, 'from-run.npy'],
+      [exported, 'from-export.npy'],
+    ] as const) {
+      const p = capture();
+      const output = join(root, name);
+      const args = ['predict', '--model', model, '--input', imagePath, '--output', output];
+      expect(await main([...args, '--backend', 'cpu'], p.io), p.stderr()).toBe(0);
+      expect(p.stdout()).toMatch(/^exp1\/unet3d\/soft-dice\/fold-5 on /);
+      predicted.push(await readFile(output));
+    }
+    expect(predicted[1]!.equals(predicted[0]!)).toBe(true);
 
     const r = capture();
     expect(await main(['report', out], r.io)).toBe(0);

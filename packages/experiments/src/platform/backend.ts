@@ -28,6 +28,8 @@ export interface BackendSelection {
   nativeKernels?: NativeKernelStatus;
   /** Backends `auto` tried and passed over, with the reason. */
   skipped: Array<{ backend: BackendName; reason: string }>;
+  /** For the caller to show: the stock-kernel warning ({@link stockKernelWarning}), if any. */
+  warning?: string;
 }
 
 /** A backend's package is missing or cannot start; the message says how to fix it. */
@@ -242,16 +244,14 @@ async function selectOne(
   backend: Exclude<BackendName, 'auto'>,
   importer: ModuleImporter,
   env: Environment,
-  warn: boolean,
 ): Promise<Omit<BackendSelection, 'requested' | 'skipped'>> {
   switch (backend) {
     case 'cpu': {
       await load('cpu', '@tensorflow/tfjs-backend-cpu', importer);
       const nativeKernels = await registerNativeCpuKernels(importer, env);
       const warning = stockKernelWarning(nativeKernels);
-      if (warning && warn) process.stderr.write(`${warning}\n`);
       await activate('cpu', 'cpu');
-      return { chosen: 'cpu', tfjsBackend: 'cpu', nativeKernels };
+      return { chosen: 'cpu', tfjsBackend: 'cpu', nativeKernels, ...(warning ? { warning } : {}) };
     }
     case 'wasm': {
       await load('wasm', '@tensorflow/tfjs-backend-wasm', importer);
@@ -325,20 +325,17 @@ export async function selectBackend(
   options: {
     importer?: ModuleImporter;
     env?: Environment;
-    /** Print the stock-kernel warning (default); `--jobs` workers leave it to their parent. */
-    warnOnStockKernels?: boolean;
   } = {},
 ): Promise<BackendSelection> {
   const importer = options.importer ?? defaultImporter;
   const env = options.env ?? process.env;
-  const warn = options.warnOnStockKernels ?? true;
   if (requested !== 'auto') {
-    return { requested, skipped: [], ...(await selectOne(requested, importer, env, warn)) };
+    return { requested, skipped: [], ...(await selectOne(requested, importer, env)) };
   }
   const skipped: BackendSelection['skipped'] = [];
   for (const backend of AUTO_ORDER) {
     try {
-      return { requested, skipped, ...(await selectOne(backend, importer, env, warn)) };
+      return { requested, skipped, ...(await selectOne(backend, importer, env)) };
     } catch (error) {
       if (!(error instanceof BackendUnavailableError) || backend === 'cpu') throw error;
       skipped.push({

@@ -43,8 +43,8 @@ async function serve(): Promise<void> {
   let current: number | null = null;
 
   const prepare = async (setup: WorkerSetup) => {
-    // The parent has printed the stock-kernel warning once for the whole reproduction.
-    await selectBackend(setup.backend, { warnOnStockKernels: false });
+    // The selection's warning is not shown: the parent showed it once for the whole reproduction.
+    await selectBackend(setup.backend);
     return { setup, dataset: await loadDataset(setup.source) };
   };
 

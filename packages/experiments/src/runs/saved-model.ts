@@ -43,6 +43,9 @@ export function fileSystemModelIO(directory: string): io.IOHandler {
         convertedBy: artifacts.convertedBy ?? null,
       };
       if (artifacts.trainingConfig) modelJson.trainingConfig = artifacts.trainingConfig;
+      if (artifacts.userDefinedMetadata) {
+        modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
+      }
       // Weights first: a reader that finds model.json also finds the weights it points to.
       await writeFileAtomic(join(directory, SAVED_MODEL_FILES.weights), weights);
       await writeJsonAtomic(modelPath, modelJson);

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { randomTensor } from '../../test/numeric.js';
 import { myronenko2018Loss } from './myronenko2018-loss.js';
 import { MODEL_NAMES } from './options.js';
-import { buildSegmentationNetwork } from './segmentation-network.js';
+import { buildSegmentationNetwork, segmentWith } from './segmentation-network.js';
 
 beforeAll(async () => {
   await setBackend('cpu');
@@ -62,6 +62,11 @@ describe('buildSegmentationNetwork', () => {
     expect(Array.from(probabilities.dataSync())).toEqual(Array.from(outputs[0]!.dataSync()));
     // Only the returned tensor survives: the three VAE outputs are freed.
     expect(memory().numTensors).toBe(before + 1);
+
+    // The same on the bare LayersModel (what tf.loadLayersModel gives back from model.json).
+    const bare = segmentWith(network.model, x);
+    expect(Array.from(bare.dataSync())).toEqual(Array.from(outputs[0]!.dataSync()));
+    expect(memory().numTensors).toBe(before + 2);
   });
 
   it('rejects outputs that are not the model’s', () => {

@@ -30,6 +30,9 @@ export interface SegmentationNetwork {
   segment(input: Tensor): Tensor;
 }
 
+/** Where every model built here puts its segmentation among its outputs. */
+const SEGMENTATION_OUTPUT = 0;
+
 function outputList(name: string, outputs: Tensor | readonly Tensor[], expected: number) {
   const list = Array.isArray(outputs) ? outputs : [outputs as Tensor];
   if (list.length !== expected) {
@@ -38,6 +41,22 @@ function outputList(name: string, outputs: Tensor | readonly Tensor[], expected:
     );
   }
   return list as readonly Tensor[];
+}
+
+/**
+ * Segmentation probabilities for `input` in inference mode from any model these builders make,
+ * also one loaded back from a saved `model.json`: the segmentation is always the first output;
+ * the others (Myronenko18's VAE) are freed.
+ *
+ * @example
+ * const model = await tf.loadLayersModel(handler); // after import '@rpdl/models-3d/register'
+ * const probabilities = segmentWith(model, x);
+ */
+export function segmentWith(model: LayersModel, input: Tensor): Tensor {
+  const out = model.predict(input) as Tensor | Tensor[];
+  if (!Array.isArray(out)) return out;
+  dispose(out.filter((_, i) => i !== SEGMENTATION_OUTPUT));
+  return out[SEGMENTATION_OUTPUT]!;
 }
 
 /**
@@ -55,7 +74,8 @@ export function buildSegmentationNetwork<N extends ModelName>(
 ): SegmentationNetwork {
   const model = buildModel(name, options);
   const outputs = model.outputs.length;
-  const segmentation = (out: Tensor | readonly Tensor[]) => outputList(name, out, outputs)[0]!;
+  const segmentation = (out: Tensor | readonly Tensor[]) =>
+    outputList(name, out, outputs)[SEGMENTATION_OUTPUT]!;
   const trainingLoss =
     name === 'myronenko2018'
       ? (out: Tensor | readonly Tensor[], input: Tensor, segmentationLoss: SegmentationLoss) => {
@@ -75,12 +95,6 @@ export function buildSegmentationNetwork<N extends ModelName>(
     model,
     segmentation,
     trainingLoss,
-    segment: (input) => {
-      const out = model.predict(input) as Tensor | Tensor[];
-      const probabilities = segmentation(out);
-      // The auxiliary outputs (Myronenko18's VAE) are not returned, so they are freed here.
-      if (Array.isArray(out)) dispose(out.filter((t) => t !== probabilities));
-      return probabilities;
-    },
+    segment: (input) => segmentWith(model, input),
   };
 }

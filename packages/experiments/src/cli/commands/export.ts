@@ -1,12 +1,13 @@
 import { join } from 'node:path';
-import { describeBackend, selectBackend } from '../../platform/backend.js';
+import { describeBackend } from '../../platform/backend.js';
 import { fileSystemModelIO, SAVED_MODEL_FILES } from '../../runs/saved-model.js';
+import { activateBackend } from '../activate-backend.js';
 import { BACKEND_NAMES, type ExportArgs, parseChoice, stringOption } from '../args.js';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { prepareOutputDirectory } from '../output-dir.js';
 import type { Command } from '../spec.js';
-import { loadRunModel } from './trained-model.js';
+import { exportMetadata, loadRunModel } from './trained-model.js';
 
 /**
  * `rpdl export`: writes a run's best weights as a tfjs LayersModel (`model.json` + `weights.bin`)
@@ -16,13 +17,13 @@ import { loadRunModel } from './trained-model.js';
  * await exportModel({ command: 'export', run: 'runs/quick/runs/exp1/unet3d/rpdl/fold-0', out: 'exported/unet', backend: 'cpu' }, io);
  */
 export async function exportModel(args: ExportArgs, io: CliIo): Promise<number> {
-  const backend = await selectBackend(args.backend, io.importer ? { importer: io.importer } : {});
-  const {
-    network: { model },
-    id,
-  } = await loadRunModel(args.run);
+  const backend = await activateBackend(args.backend, io);
+  const trained = await loadRunModel(args.run);
+  const { model } = trained.network;
+  const { id } = trained;
   try {
     await prepareOutputDirectory(args.out);
+    model.setUserDefinedMetadata(exportMetadata(trained));
     await model.save(fileSystemModelIO(args.out));
   } finally {
     model.dispose();

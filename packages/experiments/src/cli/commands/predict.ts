@@ -3,11 +3,12 @@ import { writeFileAtomic } from '@rpdl/atomic-fs';
 import { loadNpy, MAX_LABEL, normalizeInput, saveNpy } from '@rpdl/cm-dataset';
 import { binarize } from '@rpdl/losses/metrics';
 import { tensor } from '@tensorflow/tfjs-core';
-import { describeBackend, selectBackend } from '../../platform/backend.js';
+import { describeBackend } from '../../platform/backend.js';
 import { composePanel, labelTile, middleSlice, overlayTile } from '../../report/panels.js';
 import { encodePng } from '../../report/png.js';
 import { standardizeVolume } from '../../runs/dataset-source.js';
 import { predictVolume } from '../../runs/run-training.js';
+import { activateBackend } from '../activate-backend.js';
 import { BACKEND_NAMES, type PredictArgs, parseChoice, stringOption } from '../args.js';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
@@ -42,7 +43,7 @@ export async function predict(args: PredictArgs, io: CliIo): Promise<number> {
     throw new UsageError(`--input ${args.input} does not exist; expected a .npy label volume`);
   }
   const input = await loadNpy(args.input);
-  const backend = await selectBackend(args.backend, io.importer ? { importer: io.importer } : {});
+  const backend = await activateBackend(args.backend, io);
   const { network, id, spatialShape, input: inputRule } = await loadTrainedModel(args.model);
   try {
     checkSpatialShape(input.shape, spatialShape, args.input);

@@ -15,7 +15,7 @@ import {
 import { type Manifest, writeOrCheckManifest } from '../../grid/manifest.js';
 import { getProfile, type Profile } from '../../grid/profiles.js';
 import { resolveShard, type Shard, selectShard } from '../../grid/shard.js';
-import { describeBackend, selectBackend } from '../../platform/backend.js';
+import { describeBackend } from '../../platform/backend.js';
 import { writeFigures } from '../../report/figures.js';
 import { writeReport } from '../../report/report-files.js';
 import { renderMarkdown } from '../../report/report-render.js';
@@ -33,6 +33,7 @@ import { isRunFinished } from '../../runs/run-dir.js';
 import { finishedRunLine, trainRuns } from '../../runs/run-schedule.js';
 import { executeLockedRun, type RunOutcome } from '../../runs/run-training.js';
 import { RunFailedError } from '../../runs/worker-pool.js';
+import { activateBackend } from '../activate-backend.js';
 import {
   BACKEND_NAMES,
   DEFAULT_SEED,
@@ -228,7 +229,7 @@ export async function reproduce(args: ReproduceArgs, io: CliIo): Promise<number>
       );
     }
   }
-  const backend = await selectBackend(args.backend, io.importer ? { importer: io.importer } : {});
+  const backend = await activateBackend(args.backend, io);
   await prepareOutputDirectory(out);
   const manifest: Manifest = { profile, seed: args.seed, source, layout };
   await writeOrCheckManifest(out, manifest);

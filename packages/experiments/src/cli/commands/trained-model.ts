@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { SegmentationNetwork } from '@rpdl/models-3d';
+import { type SegmentationNetwork, segmentWith } from '@rpdl/models-3d';
 import { loadCheckpoint, writeModelWeights } from '@rpdl/training';
-import { dispose, type Tensor } from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { RUN_FILES } from '../../runs/run-dir.js';
 import { buildFromConfig, type RunConfig } from '../../runs/run-training.js';
 import { isSavedModelDirectory, loadSavedModel } from '../../runs/saved-model.js';
@@ -16,7 +14,47 @@ export interface TrainedModel {
   id: string;
   spatialShape: [number, number, number];
   /** How the input volume is normalised (see `RunConfig.input`). */
-  input: 'cm-labels' | 'standardized';
+  input: InputRule;
+}
+
+type InputRule = NonNullable<RunConfig['input']>;
+const INPUT_RULES: readonly InputRule[] = ['cm-labels', 'standardized'];
+
+/** What `rpdl export` records in model.json's `userDefinedMetadata`, under the key `rpdl`. */
+export interface ExportMetadata {
+  /** The run the weights come from. */
+  run: string;
+  input: InputRule;
+}
+
+/**
+ * The metadata `rpdl export` stores with a model, so that `rpdl predict` prepares the input as the
+ * run did whatever the exported directory is called.
+ *
+ * @example
+ * model.setUserDefinedMetadata(exportMetadata(await loadRunModel(dir)));
+ */
+export function exportMetadata(trained: Pick<TrainedModel, 'id' | 'input'>): {
+  rpdl: ExportMetadata;
+} {
+  return { rpdl: { run: trained.id, input: trained.input } };
+}
+
+/**
+ * Reads {@link exportMetadata} back. Models exported before it was recorded (or by other tools)
+ * have none: they are named after their directory and take CM label volumes, the only input
+ * those exports could have.
+ */
+function readExportMetadata(metadata: unknown, dir: string): ExportMetadata {
+  const rpdl = (metadata as { rpdl?: unknown } | undefined)?.rpdl;
+  if (rpdl === undefined) return { run: basename(dir), input: 'cm-labels' };
+  const { run, input } = (rpdl ?? {}) as Partial<Record<keyof ExportMetadata, unknown>>;
+  if (typeof run !== 'string' || !INPUT_RULES.includes(input as InputRule)) {
+    throw new UsageError(
+      `--model ${dir}: model.json's userDefinedMetadata.rpdl is ${JSON.stringify(rpdl)}; expected { "run": "<run id>", "input": "${INPUT_RULES.join('" | "')}" } as rpdl export writes it`,
+    );
+  }
+  return { run, input: input as InputRule };
 }
 
 async function readRunConfig(dir: string, flag: string | undefined): Promise<RunConfig> {
@@ -58,17 +96,6 @@ export async function loadRunModel(dir: string, flag?: string): Promise<TrainedM
 }
 
 /**
- * The segmentation of an exported model: every @rpdl/models-3d network puts it first among its
- * outputs (Myronenko18's VAE outputs follow and are freed here).
- */
-function firstOutput(model: LayersModel, input: Tensor): Tensor {
-  const out = model.predict(input) as Tensor | Tensor[];
-  if (!Array.isArray(out)) return out;
-  dispose(out.slice(1));
-  return out[0]!;
-}
-
-/**
  * Loads either form `rpdl predict --model` accepts: a directory written by `rpdl export`
  * (model.json) or a run directory (config.json + best.ckpt).
  *
@@ -86,11 +113,17 @@ export async function loadTrainedModel(dir: string): Promise<TrainedModel> {
       `--model ${dir} takes input of shape [${shape}]; expected a 3D model with input [batch, depth, height, width, 1]`,
     );
   }
+  let metadata: ExportMetadata;
+  try {
+    metadata = readExportMetadata(model.getUserDefinedMetadata(), dir);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
   return {
-    network: { model, segment: (input) => firstOutput(model, input) },
-    id: basename(dir),
+    network: { model, segment: (input) => segmentWith(model, input) },
+    id: metadata.run,
     spatialShape: spatial as [number, number, number],
-    // model.json does not record the input rule; exported models take CM label volumes.
-    input: 'cm-labels',
+    input: metadata.input,
   };
 }
