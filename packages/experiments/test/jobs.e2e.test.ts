@@ -89,6 +89,33 @@ const LONG_GRID = [
 
 describe('rpdl reproduce --jobs', () => {
   it(
+    'on the native kernels, depends on the OpenMP threads per process, not on the job count',
+    async (context) => {
+      // One thread each and one convolution layout (not picked by timing, which can differ
+      // between processes): then the arithmetic of every run is the same in any process.
+      const env = { OMP_NUM_THREADS: '1', RPDL_CPU_KERNELS_LAYOUT: 'any' };
+      const grid = ['reproduce', '--profile', 'smoke', '--experiment', '1', '--quiet'];
+      const [one, two] = await Promise.all([
+        runCli([...grid, '--jobs', '1', '--out', join(root, 'native-one')], env),
+        runCli([...grid, '--jobs', '2', '--out', join(root, 'native-two')], env),
+      ]);
+      expect(one.code, one.stderr).toBe(0);
+      expect(two.code, two.stderr).toBe(0);
+      if (!/native kernels: \d+ replaced/.test(one.stdout)) {
+        // CI demands the native kernels: there, their absence is a failure, not a skip.
+        expect(process.env.RPDL_REQUIRE_NATIVE_KERNELS, one.stdout).not.toBe('1');
+        context.skip('the native kernels of @rpdl/cpu-kernels are not built here');
+      }
+      for (const file of ['report.json', 'report.md']) {
+        const a = await readFile(join(root, 'native-one', file));
+        const b = await readFile(join(root, 'native-two', file));
+        expect(b.equals(a), file).toBe(true);
+      }
+    },
+    E2E_TIMEOUT_MS,
+  );
+
+  it(
     'writes byte-identical reports and run results with 2 worker processes as in one process',
     async () => {
       const grid = ['reproduce', '--profile', 'smoke', '--quiet'];
