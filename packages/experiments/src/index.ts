@@ -96,8 +96,6 @@ export {
   loadDataset,
   standardizeVolume,
 } from './runs/dataset-source.js';
-export { type JobPlan, type JobPlanInput, parseOmpThreads, planJobs } from './runs/jobs.js';
-export { ParallelProgress, type ParallelProgressOptions } from './runs/parallel-progress.js';
 export {
   collectRunMetrics,
   RunLockedError,
