@@ -158,6 +158,10 @@ describe('rpdl reproduce --data <folder of cases>', () => {
     expect(report).toMatch(/\| ECE \| U-net \|/);
     expect(report).toContain('| Dice | RPD | TA-Dice | GED | ECE |');
     expect(report).toContain('Soft Dice');
+    // Cases and annotators, not the CM study's bones and surgeons.
+    expect(report).toContain('Table III — Experiment 1 (leave one case out)');
+    expect(report).toMatch(/^\| Case6 \| /m);
+    expect(report).not.toMatch(/bone|surgeon/i);
     const csv = await readFile(join(out, 'report.csv'), 'utf8');
     expect(csv).toMatch(/^1,unet3d,soft-dice,,overall,threshold_dice,/m);
   }, 600_000);
@@ -193,8 +197,12 @@ describe('rpdl reproduce --data <folder of cases>', () => {
     expect(metrics.images!.map((s) => s.bone)).toEqual([0, 1, 2, 3, 4, 5]);
     const r = capture();
     expect(await main(['report', out], r.io)).toBe(0);
-    expect(r.stdout()).toContain('Table IV');
+    expect(r.stdout()).toContain('Table IV — Experiment 2 (leave one annotator out)');
     expect(r.stdout()).toContain('STAPLE-DL');
+    const report = await readFile(join(out, 'report.md'), 'utf8');
+    expect(report).toMatch(/^\| Dice \| Annotators \(held-out\) \| /m);
+    expect(report).toMatch(/^\| 2 \| U-net \| STAPLE-DL \| Annotator2 \| /m);
+    expect(report).not.toMatch(/bone|surgeon/i);
   }, 600_000);
 
   it('refuses a folder that is neither kind, cases without --split, and mismatched annotators', async () => {

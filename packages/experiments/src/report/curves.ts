@@ -48,7 +48,7 @@ export async function learningCurveCharts(out: string, report: Report): Promise<
         const history = parseLog(await readFile(file, 'utf8'));
         const capped = fold.stopReason === 'max-epochs' ? ` ${NOT_CONVERGED_MARK}` : '';
         series.push({
-          label: `${foldLabel(section.experiment, fold.fold)}${capped}`,
+          label: `${foldLabel(section.experiment, fold.fold, report.words)}${capped}`,
           color: PALETTE[i % PALETTE.length]!,
           points: history.map((r) => [r.epoch, r.valLoss] as const),
         });

@@ -12,6 +12,7 @@ import {
   MODEL_ORDER,
 } from '../grid/grid.js';
 import { judgeExperiment, type Verdict } from './verdicts.js';
+import { CM_WORDS, type Vocabulary } from './vocabulary.js';
 
 /** The scores of one finished run, as the report reads them. */
 export interface RunScores {
@@ -93,6 +94,8 @@ export interface ExperimentReport {
 /** The whole report: one section per experiment with at least one finished run or baseline. */
 export interface Report {
   layout: GridLayout;
+  /** What the folds hold out, in words (bones and surgeons, or cases and annotators). */
+  words: Vocabulary;
   experiments: ExperimentReport[];
 }
 
@@ -160,6 +163,8 @@ export function buildReport(input: {
   layout: GridLayout;
   runs: readonly RunScores[];
   baselines: readonly BaselineScores[];
+  /** Default: the CM study's bones and surgeons. */
+  words?: Vocabulary;
 }): Report {
   const experiments: ExperimentReport[] = [];
   for (const experiment of EXPERIMENTS) {
@@ -182,5 +187,5 @@ export function buildReport(input: {
     const section = { experiment, entries, baselines: baselineRows };
     experiments.push({ ...section, verdicts: judgeExperiment(section) });
   }
-  return { layout: { ...input.layout }, experiments };
+  return { layout: { ...input.layout }, words: { ...(input.words ?? CM_WORDS) }, experiments };
 }

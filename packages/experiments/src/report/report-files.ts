@@ -9,6 +9,7 @@ import { renderFigureSvgs } from './figures.js';
 import { buildReport, type Report } from './report-data.js';
 import { renderHtml } from './report-html.js';
 import { renderCsv, renderJson, renderMarkdown } from './report-render.js';
+import { wordsFor } from './vocabulary.js';
 
 /**
  * Merges every finished run and baseline under `out` (from any number of shards) into the report
@@ -33,6 +34,7 @@ export async function writeReport(out: string): Promise<{ report: Report; markdo
       stopReason: r.stopReason,
     })),
     baselines,
+    words: wordsFor(manifest.source),
   });
   const markdown = renderMarkdown(report);
   await writeFileAtomic(join(out, 'report.md'), markdown);

@@ -11,13 +11,15 @@ import {
   type SeriesSummary,
 } from './report-data.js';
 import { describeClaim, VERDICT_RULE } from './verdicts.js';
+import { CM_WORDS, capitalized, type Vocabulary } from './vocabulary.js';
 
 export { LOSS_LABELS, MODEL_LABELS };
 
-const BASELINE_LABELS: Readonly<Record<BaselineName, string>> = Object.freeze({
-  atlas: 'Atlas (training mean ≥ 0.5)',
-  surgeon: 'Surgeons (held-out)',
-});
+function baselineLabel(name: BaselineName, words: Vocabulary): string {
+  return name === 'atlas'
+    ? 'Atlas (training mean ≥ 0.5)'
+    : `${capitalized(words.rater)}s (held-out)`;
+}
 
 const f3 = (v: number) => v.toFixed(3);
 
@@ -60,13 +62,15 @@ function markdownTable(table: ReportTable): string {
 }
 
 /**
- * A fold's name in the tables: the held-out bone (Experiment 1) or surgeon (Experiment 2).
+ * A fold's name in the tables: the held-out bone (Experiment 1) or surgeon (Experiment 2), or
+ * case and annotator with {@link CASE_WORDS}.
  *
  * @example
  * foldLabel(2, 0); // 'Surgeon1'
+ * foldLabel(1, 4, CASE_WORDS); // 'Case5'
  */
-export function foldLabel(experiment: 1 | 2, fold: number): string {
-  return experiment === 1 ? `Bone${fold + 1}` : `Surgeon${fold + 1}`;
+export function foldLabel(experiment: 1 | 2, fold: number, words: Vocabulary = CM_WORDS): string {
+  return `${capitalized(experiment === 1 ? words.image : words.rater)}${fold + 1}`;
 }
 
 function perFoldTable(
@@ -74,6 +78,7 @@ function perFoldTable(
   section: ExperimentReport,
   models: readonly ModelName[],
   layoutFolds: number,
+  words: Vocabulary,
 ): ReportTable | undefined {
   const columns = section.entries.filter((e) => models.includes(e.model));
   if (columns.length === 0) return undefined;
@@ -87,7 +92,7 @@ function perFoldTable(
     series.some((s) => s.summary.folds.some((x) => x.fold === f)),
   );
   const rows = folds.map((fold) => [
-    foldLabel(section.experiment, fold),
+    foldLabel(section.experiment, fold, words),
     ...series.map(({ summary }) => {
       const row = summary.folds.find((x) => x.fold === fold);
       if (!row) return '—';
@@ -99,7 +104,7 @@ function perFoldTable(
   return { title, header: ['', ...series.map((s) => s.label)], rows, totalRow: rows.length - 1 };
 }
 
-function overallTable(title: string, section: ExperimentReport): ReportTable {
+function overallTable(title: string, section: ExperimentReport, words: Vocabulary): ReportTable {
   const losses = LOSS_NAMES.filter((l) => section.entries.some((e) => e.loss === l));
   const models = [...new Set(section.entries.map((e) => e.model))];
   const rows: string[][] = [];
@@ -128,7 +133,7 @@ function overallTable(title: string, section: ExperimentReport): ReportTable {
       // A baseline does not depend on the training loss: one value, shown under every loss.
       rows.push([
         name,
-        BASELINE_LABELS[baseline.name],
+        baselineLabel(baseline.name, words),
         ...losses.map(() => cell(baseline, metric, true)),
       ]);
     }
@@ -149,21 +154,22 @@ export function reportTables(report: Report, options: { only?: 'overall' } = {})
   const exp1 = report.experiments.find((e) => e.experiment === 1);
   const exp2 = report.experiments.find((e) => e.experiment === 2);
   const overall = 'overall: mean of fold means ± mean of fold stds [pooled std]';
+  const { words } = report;
+  const exp1Title = `Experiment 1 (leave one ${words.image} out)`;
+  const exp2Title = `Experiment 2 (leave one ${words.rater} out)`;
   if (exp1 && options.only !== 'overall') {
-    const perFold = 'Experiment 1 (leave one bone out), per fold, Dice ± std';
+    const perFold = `${exp1Title}, per fold, Dice ± std`;
     const perFoldTables = [
       ['Table I', ['unet3d', 'vnet3d']],
       ['Table II', ['isensee2017', 'myronenko2018']],
     ] as const;
     for (const [name, models] of perFoldTables) {
-      const table = perFoldTable(`${name} — ${perFold}`, exp1, models, report.layout.bones);
+      const table = perFoldTable(`${name} — ${perFold}`, exp1, models, report.layout.bones, words);
       if (table) tables.push(table);
     }
   }
-  if (exp1)
-    tables.push(overallTable(`Table III — Experiment 1 (leave one bone out), ${overall}`, exp1));
-  if (exp2)
-    tables.push(overallTable(`Table IV — Experiment 2 (leave one surgeon out), ${overall}`, exp2));
+  if (exp1) tables.push(overallTable(`Table III — ${exp1Title}, ${overall}`, exp1, words));
+  if (exp2) tables.push(overallTable(`Table IV — ${exp2Title}, ${overall}`, exp2, words));
   if (options.only !== 'overall') {
     const perRun = perRunTable(report);
     if (perRun) tables.push(perRun);
@@ -185,7 +191,7 @@ function perRunTable(report: Report): ReportTable | undefined {
           String(section.experiment),
           MODEL_LABELS[e.model],
           LOSS_LABELS[e.loss],
-          foldLabel(section.experiment, f.fold),
+          foldLabel(section.experiment, f.fold, report.words),
           ...[f.dice, f.rpd, ...IMAGE_METRICS.map(({ key }) => f[key]!)].map(
             (m) => `${f3(m.mean)} ± ${f3(m.std)}`,
           ),
@@ -281,7 +287,7 @@ export function verdictTable(report: Report): ReportTable | undefined {
   const rows = report.experiments.flatMap((section) =>
     section.verdicts.map((v) => [
       String(section.experiment),
-      describeClaim(v),
+      describeClaim(v, report.words),
       String(v.n),
       signed(v.meanDifference),
       `[${signed(v.ci.low)}, ${signed(v.ci.high)}]`,

@@ -77,7 +77,7 @@ describe('claims of the paper', () => {
       runs: [...runs(1, 'rpdl', [0.6]), ...runs(1, 'dl', [0.5]), ...runs(1, 'wcel', [0.4])],
       baselines: baseline(1, 'atlas', [0.3]),
     });
-    expect(paperClaims(report.experiments[0]!).map(describeClaim)).toEqual([
+    expect(paperClaims(report.experiments[0]!).map((c) => describeClaim(c))).toEqual([
       'U-net RPDL > U-net DL',
       'U-net DL > U-net WCEL',
       'U-net RPDL > U-net WCEL',
@@ -93,7 +93,7 @@ describe('claims of the paper', () => {
       runs: [...runs(2, 'rpdl', [0.6]), ...runs(2, 'dl', [0.5]), ...runs(2, 'wcel', [0.4])],
       baselines: [...baseline(2, 'surgeon', [0.3]), ...baseline(2, 'atlas', [0.3])],
     });
-    expect(paperClaims(report.experiments[0]!).map(describeClaim)).toEqual([
+    expect(paperClaims(report.experiments[0]!).map((c) => describeClaim(c))).toEqual([
       'U-net DL > held-out surgeons',
       'U-net RPDL > held-out surgeons',
       'held-out surgeons > U-net WCEL',

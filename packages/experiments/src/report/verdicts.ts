@@ -11,6 +11,7 @@ import type { ExperimentId, LossName } from '../grid/grid.js';
 import { LOSS_NAMES, MODEL_ORDER } from '../grid/grid.js';
 import { LOSS_LABELS, MODEL_LABELS } from './labels.js';
 import type { BaselineName, FoldScores } from './report-data.js';
+import { CM_WORDS, type Vocabulary } from './vocabulary.js';
 
 /** The verdict on one claim. */
 export type VerdictWord = 'holds' | 'does not hold' | 'inconclusive';
@@ -81,7 +82,7 @@ export interface ClaimData {
  * and RPDL ≈ DL.
  *
  * @example
- * paperClaims(exp1).map(describeClaim); // ['U-net: RPDL > DL', …]
+ * paperClaims(exp1).map((c) => describeClaim(c)); // ['U-net: RPDL > DL', …]
  */
 export function paperClaims(data: ClaimData): Claim[] {
   const has = (model: ModelName, loss: LossName) =>
@@ -208,21 +209,17 @@ export function judgeExperiment(data: ClaimData): Verdict[] {
     .filter((v): v is Verdict => v !== undefined);
 }
 
-const BASELINE_NAMES: Readonly<Record<BaselineName, string>> = {
-  atlas: 'atlas',
-  surgeon: 'held-out surgeons',
-};
-
 /**
- * A series in words, e.g. `U-net RPDL` or `atlas`.
+ * A series in words, e.g. `U-net RPDL` or `atlas`; the held-out raters are named with `words`
+ * (default the CM study's surgeons).
  *
  * @example
  * describeSeries({ kind: 'baseline', name: 'surgeon' }); // 'held-out surgeons'
+ * describeSeries({ kind: 'baseline', name: 'surgeon' }, CASE_WORDS); // 'held-out annotators'
  */
-export function describeSeries(ref: SeriesRef): string {
-  return ref.kind === 'network'
-    ? `${MODEL_LABELS[ref.model]} ${LOSS_LABELS[ref.loss]}`
-    : BASELINE_NAMES[ref.name];
+export function describeSeries(ref: SeriesRef, words: Vocabulary = CM_WORDS): string {
+  if (ref.kind === 'network') return `${MODEL_LABELS[ref.model]} ${LOSS_LABELS[ref.loss]}`;
+  return ref.name === 'atlas' ? 'atlas' : `held-out ${words.rater}s`;
 }
 
 /**
@@ -231,8 +228,7 @@ export function describeSeries(ref: SeriesRef): string {
  * @example
  * describeClaim({ experiment: 2, kind: 'equivalent', a: rpdl, b: dl }); // 'U-net RPDL ≈ U-net DL (±0.01)'
  */
-export function describeClaim(claim: Claim): string {
-  return claim.kind === 'greater'
-    ? `${describeSeries(claim.a)} > ${describeSeries(claim.b)}`
-    : `${describeSeries(claim.a)} ≈ ${describeSeries(claim.b)} (±${EQUIVALENCE_MARGIN})`;
+export function describeClaim(claim: Claim, words: Vocabulary = CM_WORDS): string {
+  const [a, b] = [describeSeries(claim.a, words), describeSeries(claim.b, words)];
+  return claim.kind === 'greater' ? `${a} > ${b}` : `${a} ≈ ${b} (±${EQUIVALENCE_MARGIN})`;
 }
