@@ -90,6 +90,7 @@ export { writeReport } from './report/report-files.js';
 export { renderHtml } from './report/report-html.js';
 export { renderCsv, renderJson, renderMarkdown } from './report/report-render.js';
 export type { Verdict } from './report/verdicts.js';
+export { CASE_WORDS, CM_WORDS, type Vocabulary } from './report/vocabulary.js';
 export {
   type DatasetSource,
   datasetSource,
