@@ -67,6 +67,14 @@ function bothStarted(out: string): boolean {
   );
 }
 
+/** Waits until both workers of a {@link LONG_GRID} CLI train, and returns their process ids. */
+async function bothWorkersTraining(cli: ReturnType<typeof startCli>, out: string) {
+  await waitFor('both workers to start training', () => bothStarted(out));
+  const workers = childrenOf(cli.child.pid!);
+  expect(workers).toHaveLength(2);
+  return workers;
+}
+
 /** A grid whose runs last long enough to interrupt: two folds, many short steps. */
 const LONG_GRID = [
   'reproduce',
@@ -198,10 +206,7 @@ describe('rpdl reproduce --jobs', () => {
       const out = join(root, 'killed');
       const cli = startCli([...LONG_GRID, '--out', out], STOCK);
       try {
-        const parent = cli.child.pid!;
-        await waitFor('both workers to start training', () => bothStarted(out));
-        const workers = childrenOf(parent);
-        expect(workers).toHaveLength(2);
+        const workers = await bothWorkersTraining(cli, out);
         const victim = workers[0]!;
         process.kill(victim, 'SIGKILL');
         const done = await cli.done;
@@ -230,10 +235,7 @@ describe('rpdl reproduce --jobs', () => {
       const out = join(root, 'interrupted');
       const cli = startCli([...LONG_GRID, '--out', out], STOCK);
       try {
-        const parent = cli.child.pid!;
-        await waitFor('both workers to start training', () => bothStarted(out));
-        const workers = childrenOf(parent);
-        expect(workers).toHaveLength(2);
+        const workers = await bothWorkersTraining(cli, out);
         cli.child.kill('SIGINT');
         const done = await cli.done;
         expect(done.signal).toBe('SIGINT');
