@@ -1,7 +1,7 @@
 import type { PhantomSize } from '@rpdl/cm-dataset';
 import { PAPER_LOSSES } from '@rpdl/losses';
 import type { ModelName } from '@rpdl/models-3d';
-import type { ExperimentId, LossName } from './grid.js';
+import { type ExperimentId, type LossName, MODEL_ORDER } from './grid.js';
 
 /** Names of the built-in settings. */
 export type ProfileName = 'paper' | 'quick' | 'models' | 'smoke';
@@ -64,6 +64,13 @@ export interface Profile {
 
 const ALL_LOSSES: readonly LossName[] = PAPER_LOSSES;
 
+/** The paper's grid: both experiments, the four models, the three losses. */
+const ALL_MODELS_GRID: Profile['defaults'] = {
+  experiments: [1, 2],
+  models: MODEL_ORDER,
+  losses: ALL_LOSSES,
+};
+
 /** The paper's section V hyperparameters, for the real 64³ files and a GPU. */
 const paper: Profile = {
   name: 'paper',
@@ -90,11 +97,7 @@ const paper: Profile = {
     stepsPerEpoch: null,
     augmentation: 'reference',
   },
-  defaults: {
-    experiments: [1, 2],
-    models: ['unet3d', 'vnet3d', 'isensee2017', 'myronenko2018'],
-    losses: ALL_LOSSES,
-  },
+  defaults: ALL_MODELS_GRID,
 };
 
 /**
@@ -149,11 +152,7 @@ const models: Profile = {
   phantom: { size: 16, seed: 2020 },
   model: CPU_MODELS,
   training: CONVERGED_TRAINING,
-  defaults: {
-    experiments: [1, 2],
-    models: ['unet3d', 'vnet3d', 'isensee2017', 'myronenko2018'],
-    losses: ALL_LOSSES,
-  },
+  defaults: ALL_MODELS_GRID,
 };
 
 /** For CI: one fold of each experiment, the smallest phantom, one epoch of two steps. */
